@@ -1,0 +1,28 @@
+#include "cli/cli.h"
+
+#include <iostream>
+
+#include "cli/commands.h"
+
+namespace vakt::cli {
+
+int RunCli(int argc, char** argv) {
+  CLI::App app{"vakt — the control plane that keeps humans in control when AI pipelines misbehave"};
+  app.require_subcommand(1);
+  app.set_help_all_flag("--help-all", "Show help for every subcommand");
+  int exit_code = kExitOk;
+  AddVersionCommand(app, exit_code);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& help) {
+    return app.exit(help);
+  } catch (const CLI::CallForAllHelp& help) {
+    return app.exit(help);
+  } catch (const CLI::ParseError& error) {
+    app.exit(error);
+    return kExitUsage;
+  }
+  return exit_code;
+}
+
+}  // namespace vakt::cli

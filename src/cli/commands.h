@@ -1,0 +1,16 @@
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+namespace vakt::cli {
+
+// Exit codes shared by every subcommand.
+inline constexpr int kExitOk = 0;
+inline constexpr int kExitFailure = 1;  // the command ran and the answer is "no" (invalid, failed)
+inline constexpr int kExitUsage = 2;    // bad flags or unreadable input
+
+// Each Add*Commands registers one subsystem's subcommands on the root app. A subcommand's callback
+// stores its exit code in `exit_code`. One line per subsystem file (src/cli/<subsystem>_commands.cc).
+void AddVersionCommand(CLI::App& app, int& exit_code);
+
+}  // namespace vakt::cli

@@ -1,0 +1,15 @@
+#include "model/alert.h"
+
+namespace vakt {
+
+const char* AlertSourceName(AlertSource source) {
+  switch (source) {
+    case AlertSource::kAlertmanagerApi: return "alertmanager-api";
+    case AlertSource::kAlertmanagerWebhook: return "alertmanager-webhook";
+    case AlertSource::kPagerDuty: return "pagerduty";
+    case AlertSource::kGeneric: return "generic";
+  }
+  return "unknown";
+}
+
+}  // namespace vakt
