@@ -1,0 +1,354 @@
+#include "storage/sqlite/sqlite_database.h"
+
+#include <fmt/format.h>
+#include <sqlite3.h>
+
+#include <filesystem>
+
+#include "storage/alert_codec.h"
+#include "storage/sqlite/sqlite_migrations.h"
+
+namespace vakt::storage {
+namespace {
+
+// The merge rule of AlertStore::UpsertAlerts, in SQL. `overlap` = the incoming active range
+// [starts_at, ends_at] intersects the stored one. Within an overlap the newer update wins and the
+// earliest startsAt is kept; without one the incoming alert starts a new occurrence.
+constexpr const char* kUpsertSql = R"sql(
+INSERT INTO alerts (fingerprint, labels, annotations, starts_at, ends_at, updated_at,
+                    generator_url, source, dedup_key, revision, occurrence_rev)
+VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 1, 1)
+ON CONFLICT (fingerprint) DO UPDATE SET
+  starts_at = CASE WHEN excluded.starts_at <= alerts.ends_at AND excluded.ends_at >= alerts.starts_at
+                   THEN min(alerts.starts_at, excluded.starts_at) ELSE excluded.starts_at END,
+  occurrence_rev = CASE WHEN excluded.starts_at <= alerts.ends_at
+                             AND excluded.ends_at >= alerts.starts_at
+                        THEN alerts.occurrence_rev ELSE alerts.revision + 1 END,
+  labels = CASE WHEN excluded.updated_at >= alerts.updated_at OR excluded.starts_at > alerts.ends_at
+                THEN excluded.labels ELSE alerts.labels END,
+  annotations = CASE WHEN excluded.updated_at >= alerts.updated_at OR excluded.starts_at > alerts.ends_at
+                     THEN excluded.annotations ELSE alerts.annotations END,
+  ends_at = CASE WHEN excluded.updated_at >= alerts.updated_at OR excluded.starts_at > alerts.ends_at
+                 THEN excluded.ends_at ELSE alerts.ends_at END,
+  generator_url = CASE WHEN excluded.updated_at >= alerts.updated_at
+                       THEN excluded.generator_url ELSE alerts.generator_url END,
+  updated_at = max(alerts.updated_at, excluded.updated_at),
+  source = excluded.source,
+  dedup_key = coalesce(excluded.dedup_key, alerts.dedup_key),
+  revision = alerts.revision + 1
+RETURNING revision, occurrence_rev
+)sql";
+
+constexpr const char* kAlertColumns =
+    "fingerprint, labels, annotations, starts_at, ends_at, updated_at, generator_url, source, "
+    "dedup_key";
+
+Status SqliteError(sqlite3* db, const std::string& what) {
+  return Status::Unavailable(fmt::format("sqlite {}: {}", what, sqlite3_errmsg(db)));
+}
+
+Status Exec(sqlite3* db, const std::string& sql) {
+  char* error = nullptr;
+  if (sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &error) != SQLITE_OK) {
+    Status status = Status::Unavailable(fmt::format("sqlite: {}", error ? error : "error"));
+    sqlite3_free(error);
+    return status;
+  }
+  return Status::Ok();
+}
+
+// Statement owns a prepared statement for one query.
+class Statement {
+ public:
+  Statement(sqlite3* db, const std::string& sql) : db_(db) {
+    if (sqlite3_prepare_v2(db, sql.c_str(), -1, &stmt_, nullptr) != SQLITE_OK) stmt_ = nullptr;
+  }
+  ~Statement() { sqlite3_finalize(stmt_); }
+  Statement(const Statement&) = delete;
+  Statement& operator=(const Statement&) = delete;
+  sqlite3_stmt* get() const { return stmt_; }
+  bool ok() const { return stmt_ != nullptr; }
+  Status error() const { return SqliteError(db_, "prepare"); }
+
+ private:
+  sqlite3* db_;
+  sqlite3_stmt* stmt_ = nullptr;
+};
+
+std::string ColumnText(sqlite3_stmt* stmt, int column) {
+  const unsigned char* text = sqlite3_column_text(stmt, column);
+  return text ? reinterpret_cast<const char*>(text) : "";
+}
+
+Result<Alert> ReadAlert(sqlite3_stmt* stmt) {
+  Alert alert;
+  alert.fingerprint = FingerprintFromSql(sqlite3_column_int64(stmt, 0));
+  VAKT_ASSIGN_OR_RETURN(alert.labels, DecodeLabels(ColumnText(stmt, 1)));
+  VAKT_ASSIGN_OR_RETURN(alert.annotations, DecodeLabels(ColumnText(stmt, 2)));
+  alert.starts_at = sqlite3_column_int64(stmt, 3);
+  alert.ends_at = sqlite3_column_int64(stmt, 4);
+  alert.updated_at = sqlite3_column_int64(stmt, 5);
+  alert.generator_url = ColumnText(stmt, 6);
+  std::string source = ColumnText(stmt, 7);
+  for (AlertSource candidate : {AlertSource::kAlertmanagerApi, AlertSource::kAlertmanagerWebhook,
+                                AlertSource::kPagerDuty, AlertSource::kGeneric}) {
+    if (source == AlertSourceName(candidate)) alert.source = candidate;
+  }
+  alert.dedup_key = ColumnText(stmt, 8);
+  return alert;
+}
+
+const char* SynchronousPragma(DurabilityLevel level) {
+  switch (level) {
+    case DurabilityLevel::kFull: return "FULL";
+    case DurabilityLevel::kNormal: return "NORMAL";
+    case DurabilityLevel::kOff: return "OFF";
+  }
+  return "FULL";
+}
+
+Result<sqlite3*> OpenConnection(const std::string& path, const DatabaseOptions& options) {
+  sqlite3* db = nullptr;
+  int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
+  if (sqlite3_open_v2(path.c_str(), &db, flags, nullptr) != SQLITE_OK) {
+    Status status = SqliteError(db, "open " + path);
+    sqlite3_close(db);
+    return status;
+  }
+  sqlite3_busy_timeout(db, 5000);
+  Status status = Exec(db, fmt::format("PRAGMA journal_mode=WAL; PRAGMA synchronous={}; "
+                                       "PRAGMA foreign_keys=ON;",
+                                       SynchronousPragma(options.durability)));
+  if (!status.ok()) {
+    sqlite3_close(db);
+    return status;
+  }
+  return db;
+}
+
+}  // namespace
+
+Result<std::unique_ptr<Database>> SqliteDatabase::Open(const std::string& path,
+                                                       const DatabaseOptions& options) {
+  if (path.empty()) return Status::InvalidArgument("sqlite: empty database path");
+  if (path != ":memory:") {
+    std::error_code error;
+    auto parent = std::filesystem::path(path).parent_path();
+    if (!parent.empty()) std::filesystem::create_directories(parent, error);
+    if (error) {
+      return Status::Unavailable(
+          fmt::format("sqlite: cannot create directory {}: {}", parent.string(), error.message()));
+    }
+  }
+  std::unique_ptr<SqliteDatabase> database(new SqliteDatabase());
+  // ":memory:" gives each connection its own database, so the reader shares the writer then.
+  VAKT_ASSIGN_OR_RETURN(database->write_db_, OpenConnection(path, options));
+  VAKT_RETURN_IF_ERROR(database->Migrate());
+  if (path == ":memory:") {
+    database->read_db_ = nullptr;
+  } else {
+    VAKT_ASSIGN_OR_RETURN(database->read_db_, OpenConnection(path, options));
+  }
+  if (sqlite3_prepare_v3(database->write_db_, kUpsertSql, -1, SQLITE_PREPARE_PERSISTENT,
+                         &database->upsert_, nullptr) != SQLITE_OK) {
+    return SqliteError(database->write_db_, "prepare upsert");
+  }
+  return std::unique_ptr<Database>(std::move(database));
+}
+
+SqliteDatabase::~SqliteDatabase() {
+  sqlite3_finalize(upsert_);
+  sqlite3_close(read_db_);
+  sqlite3_close(write_db_);
+}
+
+Status SqliteDatabase::Migrate() {
+  std::lock_guard lock(write_mu_);
+  VAKT_RETURN_IF_ERROR(Exec(write_db_,
+                            "CREATE TABLE IF NOT EXISTS schema_migrations ("
+                            "version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL)"));
+  int current = 0;
+  {
+    Statement stmt(write_db_, "SELECT coalesce(max(version), 0) FROM schema_migrations");
+    if (!stmt.ok()) return stmt.error();
+    if (sqlite3_step(stmt.get()) == SQLITE_ROW) current = sqlite3_column_int(stmt.get(), 0);
+  }
+  for (const Migration& migration : SqliteMigrations()) {
+    if (migration.version <= current) continue;
+    VAKT_RETURN_IF_ERROR(Exec(write_db_, "BEGIN IMMEDIATE"));
+    Status status = Exec(write_db_, migration.sql);
+    if (status.ok()) {
+      status = Exec(write_db_, fmt::format("INSERT INTO schema_migrations VALUES ({}, "
+                                           "CAST(strftime('%s','now') AS INTEGER) * 1000)",
+                                           migration.version));
+    }
+    if (!status.ok()) {
+      (void)Exec(write_db_, "ROLLBACK");
+      return status.WithContext(fmt::format("migration {}", migration.version));
+    }
+    VAKT_RETURN_IF_ERROR(Exec(write_db_, "COMMIT"));
+  }
+  return Status::Ok();
+}
+
+Result<int> SqliteDatabase::SchemaVersion() {
+  std::lock_guard lock(write_mu_);
+  Statement stmt(write_db_, "SELECT coalesce(max(version), 0) FROM schema_migrations");
+  if (!stmt.ok()) return stmt.error();
+  if (sqlite3_step(stmt.get()) != SQLITE_ROW) return SqliteError(write_db_, "schema version");
+  return sqlite3_column_int(stmt.get(), 0);
+}
+
+Result<std::vector<AlertUpsert>> SqliteDatabase::UpsertAlerts(const std::vector<Alert>& alerts) {
+  std::lock_guard lock(write_mu_);
+  VAKT_RETURN_IF_ERROR(Exec(write_db_, "BEGIN IMMEDIATE"));
+  std::vector<AlertUpsert> results;
+  results.reserve(alerts.size());
+  for (const Alert& alert : alerts) {
+    std::string labels = EncodeLabels(alert.labels);
+    std::string annotations = EncodeLabels(alert.annotations);
+    sqlite3_reset(upsert_);
+    sqlite3_bind_int64(upsert_, 1, FingerprintToSql(alert.fingerprint));
+    sqlite3_bind_text(upsert_, 2, labels.data(), static_cast<int>(labels.size()), SQLITE_STATIC);
+    sqlite3_bind_text(upsert_, 3, annotations.data(), static_cast<int>(annotations.size()),
+                      SQLITE_STATIC);
+    sqlite3_bind_int64(upsert_, 4, alert.starts_at);
+    sqlite3_bind_int64(upsert_, 5, alert.ends_at);
+    sqlite3_bind_int64(upsert_, 6, alert.updated_at);
+    sqlite3_bind_text(upsert_, 7, alert.generator_url.data(),
+                      static_cast<int>(alert.generator_url.size()), SQLITE_STATIC);
+    sqlite3_bind_text(upsert_, 8, AlertSourceName(alert.source), -1, SQLITE_STATIC);
+    if (alert.dedup_key.empty()) {
+      sqlite3_bind_null(upsert_, 9);
+    } else {
+      sqlite3_bind_text(upsert_, 9, alert.dedup_key.data(),
+                        static_cast<int>(alert.dedup_key.size()), SQLITE_STATIC);
+    }
+    if (sqlite3_step(upsert_) != SQLITE_ROW) {
+      Status status = SqliteError(write_db_, "upsert alert");
+      sqlite3_reset(upsert_);
+      (void)Exec(write_db_, "ROLLBACK");
+      return status;
+    }
+    AlertUpsert result;
+    result.fingerprint = alert.fingerprint;
+    result.revision = sqlite3_column_int64(upsert_, 0);
+    result.created = sqlite3_column_int64(upsert_, 1) == result.revision;
+    results.push_back(result);
+    sqlite3_step(upsert_);  // drain RETURNING so the statement completes
+  }
+  sqlite3_reset(upsert_);
+  if (Status status = Exec(write_db_, "COMMIT"); !status.ok()) {
+    (void)Exec(write_db_, "ROLLBACK");
+    return status;
+  }
+  return results;
+}
+
+Result<std::vector<Alert>> SqliteDatabase::QueryAlerts(const std::string& where,
+                                                       long long bind_value,
+                                                       const std::string& bind_text,
+                                                       size_t limit) {
+  std::unique_lock read_lock(read_mu_, std::defer_lock);
+  std::unique_lock write_lock(write_mu_, std::defer_lock);
+  sqlite3* db = read_db_;
+  if (db == nullptr) {
+    write_lock.lock();
+    db = write_db_;
+  } else {
+    read_lock.lock();
+  }
+  Statement stmt(db, fmt::format("SELECT {} FROM alerts WHERE {} ORDER BY fingerprint LIMIT {}",
+                                 kAlertColumns, where, limit));
+  if (!stmt.ok()) return stmt.error();
+  if (!bind_text.empty()) {
+    sqlite3_bind_text(stmt.get(), 1, bind_text.data(), static_cast<int>(bind_text.size()),
+                      SQLITE_STATIC);
+  } else {
+    sqlite3_bind_int64(stmt.get(), 1, bind_value);
+  }
+  std::vector<Alert> alerts;
+  int rc = SQLITE_OK;
+  while ((rc = sqlite3_step(stmt.get())) == SQLITE_ROW) {
+    VAKT_ASSIGN_OR_RETURN(Alert alert, ReadAlert(stmt.get()));
+    alerts.push_back(std::move(alert));
+  }
+  if (rc != SQLITE_DONE) return SqliteError(db, "query alerts");
+  return alerts;
+}
+
+Result<Alert> SqliteDatabase::GetAlert(std::uint64_t fingerprint) {
+  VAKT_ASSIGN_OR_RETURN(auto alerts,
+                        QueryAlerts("fingerprint = ?1", FingerprintToSql(fingerprint), "", 1));
+  if (alerts.empty()) return Status::NotFound("alert " + FingerprintHex(fingerprint));
+  return std::move(alerts.front());
+}
+
+Result<Alert> SqliteDatabase::FindByDedupKey(const std::string& scoped_dedup_key) {
+  VAKT_ASSIGN_OR_RETURN(auto alerts, QueryAlerts("dedup_key = ?1", 0, scoped_dedup_key, 1));
+  if (alerts.empty()) return Status::NotFound("no alert with this dedup_key");
+  return std::move(alerts.front());
+}
+
+Result<std::vector<Alert>> SqliteDatabase::ListAlerts(const AlertQuery& query) {
+  std::string where = query.has_cursor ? "fingerprint > ?1" : "fingerprint >= ?1";
+  long long cursor = query.has_cursor ? FingerprintToSql(query.after_fingerprint)
+                                      : std::numeric_limits<long long>::min();
+  if (query.state == AlertQuery::State::kActive) {
+    where += fmt::format(" AND ends_at > {}", query.now);
+  } else if (query.state == AlertQuery::State::kResolved) {
+    where += fmt::format(" AND ends_at <= {}", query.now);
+  }
+  return QueryAlerts(where, cursor, "", query.limit);
+}
+
+Result<std::int64_t> SqliteDatabase::CountAlerts() {
+  std::lock_guard lock(write_mu_);
+  Statement stmt(write_db_, "SELECT count(*) FROM alerts");
+  if (!stmt.ok()) return stmt.error();
+  if (sqlite3_step(stmt.get()) != SQLITE_ROW) return SqliteError(write_db_, "count");
+  return static_cast<std::int64_t>(sqlite3_column_int64(stmt.get(), 0));
+}
+
+Result<std::int64_t> SqliteDatabase::AddChangeEvent(const ChangeEvent& event) {
+  std::lock_guard lock(write_mu_);
+  Statement stmt(write_db_,
+                 "INSERT INTO change_events (pipeline, summary, source, version, ts, payload) "
+                 "VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
+  if (!stmt.ok()) return stmt.error();
+  sqlite3_bind_text(stmt.get(), 1, event.pipeline.c_str(), -1, SQLITE_STATIC);
+  sqlite3_bind_text(stmt.get(), 2, event.summary.c_str(), -1, SQLITE_STATIC);
+  sqlite3_bind_text(stmt.get(), 3, event.source.c_str(), -1, SQLITE_STATIC);
+  sqlite3_bind_text(stmt.get(), 4, event.version.c_str(), -1, SQLITE_STATIC);
+  sqlite3_bind_int64(stmt.get(), 5, event.timestamp);
+  sqlite3_bind_text(stmt.get(), 6, event.payload_json.c_str(), -1, SQLITE_STATIC);
+  if (sqlite3_step(stmt.get()) != SQLITE_DONE) return SqliteError(write_db_, "insert change");
+  return static_cast<std::int64_t>(sqlite3_last_insert_rowid(write_db_));
+}
+
+Result<std::vector<ChangeEvent>> SqliteDatabase::ListChangeEvents(const std::string& pipeline,
+                                                                  TimeMs since, size_t limit) {
+  std::lock_guard lock(write_mu_);
+  Statement stmt(write_db_, fmt::format("SELECT id, pipeline, summary, source, version, ts, payload "
+                                        "FROM change_events WHERE ts >= ?1 AND (?2 = '' OR "
+                                        "pipeline = ?2) ORDER BY ts DESC, id DESC LIMIT {}",
+                                        limit));
+  if (!stmt.ok()) return stmt.error();
+  sqlite3_bind_int64(stmt.get(), 1, since);
+  sqlite3_bind_text(stmt.get(), 2, pipeline.c_str(), -1, SQLITE_STATIC);
+  std::vector<ChangeEvent> events;
+  while (sqlite3_step(stmt.get()) == SQLITE_ROW) {
+    ChangeEvent event;
+    event.id = sqlite3_column_int64(stmt.get(), 0);
+    event.pipeline = ColumnText(stmt.get(), 1);
+    event.summary = ColumnText(stmt.get(), 2);
+    event.source = ColumnText(stmt.get(), 3);
+    event.version = ColumnText(stmt.get(), 4);
+    event.timestamp = sqlite3_column_int64(stmt.get(), 5);
+    event.payload_json = ColumnText(stmt.get(), 6);
+    events.push_back(std::move(event));
+  }
+  return events;
+}
+
+}  // namespace vakt::storage

@@ -1,0 +1,49 @@
+#pragma once
+
+#include <memory>
+#include <mutex>
+#include <string>
+
+#include "storage/database.h"
+
+struct sqlite3;
+struct sqlite3_stmt;
+
+namespace vakt::storage {
+
+// SqliteDatabase is the embedded engine: one write connection (serialised by a mutex: SQLite
+// has one writer anyway) and one read connection, in WAL mode so readers never block the writer.
+// durability kFull = synchronous=FULL (fsync on every commit). Thread-safe.
+class SqliteDatabase final : public Database, public AlertStore {
+ public:
+  static Result<std::unique_ptr<Database>> Open(const std::string& path,
+                                                const DatabaseOptions& options);
+  ~SqliteDatabase() override;
+
+  AlertStore& alerts() override { return *this; }
+  std::string Engine() const override { return "sqlite"; }
+  Result<int> SchemaVersion() override;
+
+  Result<std::vector<AlertUpsert>> UpsertAlerts(const std::vector<Alert>& alerts) override;
+  Result<Alert> GetAlert(std::uint64_t fingerprint) override;
+  Result<Alert> FindByDedupKey(const std::string& scoped_dedup_key) override;
+  Result<std::vector<Alert>> ListAlerts(const AlertQuery& query) override;
+  Result<std::int64_t> CountAlerts() override;
+  Result<std::int64_t> AddChangeEvent(const ChangeEvent& event) override;
+  Result<std::vector<ChangeEvent>> ListChangeEvents(const std::string& pipeline, TimeMs since,
+                                                    size_t limit) override;
+
+ private:
+  SqliteDatabase() = default;
+  Status Migrate();
+  Result<std::vector<Alert>> QueryAlerts(const std::string& where, long long bind_value,
+                                         const std::string& bind_text, size_t limit);
+
+  std::mutex write_mu_;
+  sqlite3* write_db_ = nullptr;   // GUARDED_BY(write_mu_)
+  sqlite3_stmt* upsert_ = nullptr;  // GUARDED_BY(write_mu_)
+  std::mutex read_mu_;
+  sqlite3* read_db_ = nullptr;  // GUARDED_BY(read_mu_)
+};
+
+}  // namespace vakt::storage
