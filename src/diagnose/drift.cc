@@ -184,6 +184,11 @@ Result<DriftAnalysis> AnalyzeColumn(ColumnType type, ColumnSample reference, Col
       a.n_unique_combined = static_cast<int64_t>(a.binning.numeric_keys.size());
     }
     if (options.decile_psi) a.decile_psi = DecilePsi(ref, cur);
+    if (options.rank_tests) {
+      a.mann_whitney = MannWhitney(ref, cur);
+      if (std::optional<AndersonResult> ad = AndersonKSample(ref, cur)) a.anderson = std::move(ad);
+      a.cramer_von_mises = CramerVonMises(ref, cur);
+    }
   } else {
     BinPerValueStrings(reference.strings, current.strings, &a.binning, &a.n_unique_ref);
     a.n_unique_combined = static_cast<int64_t>(a.binning.string_keys.size());

@@ -8,6 +8,7 @@
 #include "common/status.h"
 #include "diagnose/drift_stats.h"
 #include "diagnose/ks.h"
+#include "diagnose/rank_tests.h"
 
 // Per-column drift analysis with Evidently's default test choice, and the dataset verdict.
 // See docs in issue 6 and /work/shared/testdata/drift/README.md for the exact definitions.
@@ -66,6 +67,9 @@ struct DriftAnalysis {
   std::string ztest_key0;                    // the value mapped to 0 (rendered)
   std::optional<DecilePsiResult> decile_psi;  // numerical; categorical uses fixed_eps_psi
   double fixed_eps_psi = 0;
+  std::optional<MannWhitneyResult> mann_whitney;         // numerical, with rank_tests
+  std::optional<AndersonResult> anderson;                // numerical, with rank_tests
+  std::optional<CramerVonMisesResult> cramer_von_mises;  // numerical, with rank_tests
 
   DriftTest test = DriftTest::kKs;
   double score = 0;
@@ -76,6 +80,7 @@ struct DriftAnalysis {
 // DriftOptions selects optional statistics that the default report does not need.
 struct DriftOptions {
   bool decile_psi = false;  // reference-decile PSI with a fixed epsilon
+  bool rank_tests = false;  // Mann-Whitney, Anderson-Darling, Cramer-von Mises
 };
 
 // AnalyzeColumn computes the drift statistics of one column. Consumes the samples (sorts them).
