@@ -19,7 +19,8 @@ namespace vakt::audit::testing {
 
 inline std::string SharedDir() {
   const char* dir = std::getenv("VAKT_SHARED_DIR");
-  return dir != nullptr ? dir : "/work/shared";
+  // Fallback: see VAKT_TEST_SHARED_DIR in src/audit/CMakeLists.txt.
+  return dir != nullptr ? dir : VAKT_TEST_SHARED_DIR;
 }
 
 inline nlohmann::json LoadMerkleVectors() {
