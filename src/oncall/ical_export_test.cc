@@ -75,7 +75,9 @@ TEST(ICalExportTest, IndependentParserReadsEventsAndUtcTimes) {
   std::ofstream(path, std::ios::binary) << ical;
   const std::string script =
       std::string(std::getenv("VAKT_SOURCE_DIR")) + "/tests/testdata/oncall/parse_ical.py";
-  const std::string output = RunCommand("python3 " + script + " " + path + " 2>&1");
+  // Debian's interpreter, where python3-icalendar is installed (a pyenv python3 on PATH lacks it).
+  const char* python = std::ifstream("/usr/bin/python3").good() ? "/usr/bin/python3" : "python3";
+  const std::string output = RunCommand(std::string(python) + " " + script + " " + path + " 2>&1");
   std::istringstream lines(output);
   std::vector<std::string> starts_ends;
   std::string line;
