@@ -1,0 +1,114 @@
+#include "ingest/commit_queue.h"
+
+#include <chrono>
+
+namespace vakt::ingest {
+
+CommitQueue::CommitQueue(storage::AlertStore& store, CommitQueueOptions options,
+                         MetricsRegistry& metrics)
+    : store_(store),
+      options_(options),
+      queue_depth_(metrics.GetGauge("vakt_ingest_queue_alerts",
+                                    "Alerts accepted for commit and not yet committed")),
+      batch_size_(metrics.GetHistogram("vakt_ingest_commit_batch_alerts",
+                                       "Alerts stored per group-commit transaction",
+                                       {1, 10, 100, 1000, 5000, 20000})),
+      commit_seconds_(metrics.GetHistogram("vakt_ingest_commit_seconds",
+                                           "Duration of one group-commit transaction",
+                                           {0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5})),
+      commit_failures_(metrics.GetCounter("vakt_ingest_commit_failures_total",
+                                          "Group commits that failed (nothing stored)")) {}
+
+CommitQueue::~CommitQueue() { Stop(); }
+
+void CommitQueue::Start() {
+  std::lock_guard lock(mu_);
+  if (writer_.joinable()) return;
+  stopping_ = false;
+  writer_ = std::thread([this] { Run(); });
+}
+
+void CommitQueue::Stop() {
+  {
+    std::lock_guard lock(mu_);
+    stopping_ = true;
+  }
+  wake_.notify_all();
+  if (writer_.joinable()) writer_.join();
+}
+
+size_t CommitQueue::QueueDepth() const {
+  std::lock_guard lock(mu_);
+  return pending_alerts_;
+}
+
+Result<std::vector<storage::AlertUpsert>> CommitQueue::Submit(std::vector<Alert> alerts) {
+  if (alerts.empty()) return std::vector<storage::AlertUpsert>{};
+  std::future<Result<std::vector<storage::AlertUpsert>>> done;
+  {
+    std::lock_guard lock(mu_);
+    if (stopping_ || !writer_.joinable()) return Status::Unavailable("vakt is shutting down");
+    if (pending_alerts_ + alerts.size() > options_.capacity_alerts) {
+      return Status::ResourceExhausted("ingest queue is full; retry later");
+    }
+    pending_alerts_ += alerts.size();
+    queue_depth_.Set(static_cast<std::int64_t>(pending_alerts_));
+    Request& request = pending_.emplace_back();
+    request.alerts = std::move(alerts);
+    done = request.done.get_future();
+  }
+  wake_.notify_one();
+  return done.get();
+}
+
+void CommitQueue::Run() {
+  while (true) {
+    std::vector<Request> group;
+    {
+      std::unique_lock lock(mu_);
+      wake_.wait(lock, [this] { return stopping_ || !pending_.empty(); });
+      if (pending_.empty()) return;  // stopping and drained
+      size_t alerts = 0;
+      // Take whatever queued while the previous commit was syncing: that is the group.
+      while (!pending_.empty() &&
+             (group.empty() || alerts + pending_.front().alerts.size() <= options_.max_batch_alerts)) {
+        alerts += pending_.front().alerts.size();
+        group.push_back(std::move(pending_.front()));
+        pending_.pop_front();
+      }
+      pending_alerts_ -= alerts;
+      queue_depth_.Set(static_cast<std::int64_t>(pending_alerts_));
+    }
+    CommitGroup(group);
+  }
+}
+
+void CommitQueue::CommitGroup(std::vector<Request>& group) {
+  CommittedBatch batch;
+  for (Request& request : group) {
+    batch.alerts.insert(batch.alerts.end(), request.alerts.begin(), request.alerts.end());
+  }
+  auto started = std::chrono::steady_clock::now();
+  auto result = store_.UpsertAlerts(batch.alerts);
+  commit_seconds_.Observe(
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+  if (!result.ok()) {
+    commit_failures_.Increment();
+    Status failed = Status::Unavailable("could not store alerts: " + result.status().message());
+    for (Request& request : group) request.done.set_value(failed);
+    return;
+  }
+  batch_size_.Observe(static_cast<double>(batch.alerts.size()));
+  batch.upserts = std::move(*result);
+  size_t offset = 0;
+  for (Request& request : group) {
+    size_t count = request.alerts.size();
+    request.done.set_value(std::vector<storage::AlertUpsert>(
+        batch.upserts.begin() + static_cast<std::ptrdiff_t>(offset),
+        batch.upserts.begin() + static_cast<std::ptrdiff_t>(offset + count)));
+    offset += count;
+  }
+  if (listener_) listener_(batch);
+}
+
+}  // namespace vakt::ingest

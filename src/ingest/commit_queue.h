@@ -1,0 +1,81 @@
+#pragma once
+
+#include <condition_variable>
+#include <deque>
+#include <functional>
+#include <future>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include "common/metrics.h"
+#include "common/status.h"
+#include "model/alert.h"
+#include "storage/alert_store.h"
+
+namespace vakt::ingest {
+
+struct CommitQueueOptions {
+  size_t capacity_alerts = 100'000;   // queued but uncommitted alerts before Submit refuses
+  size_t max_batch_alerts = 20'000;   // alerts per transaction
+};
+
+// CommittedBatch is what one transaction stored: every alert with its upsert outcome.
+struct CommittedBatch {
+  std::vector<Alert> alerts;
+  std::vector<storage::AlertUpsert> upserts;
+};
+
+// CommitQueue is the single alert writer and its group commit. HTTP handlers Submit parsed alerts
+// and block; one writer thread drains everything queued into one transaction, commits (one fsync
+// for the whole group), then completes each waiting Submit. So a 2xx is only ever sent for a
+// committed alert, and durability costs one fsync per group rather than per alert.
+// Thread-safe.
+class CommitQueue {
+ public:
+  using Listener = std::function<void(const CommittedBatch&)>;
+
+  CommitQueue(storage::AlertStore& store, CommitQueueOptions options, MetricsRegistry& metrics);
+  ~CommitQueue();
+  CommitQueue(const CommitQueue&) = delete;
+  CommitQueue& operator=(const CommitQueue&) = delete;
+
+  // SetListener registers the callback run on the writer thread after every commit (dispatch to
+  // incidents). REQUIRES: called before Start.
+  void SetListener(Listener listener) { listener_ = std::move(listener); }
+
+  void Start();
+  // Stop refuses new work, commits everything already queued, then joins the writer.
+  void Stop();
+
+  // Submit stores `alerts` and returns their outcomes once committed. ResourceExhausted when the
+  // queue is full (the caller answers 503 + Retry-After), Unavailable when stopping or when the
+  // commit failed (nothing of the batch is stored then).
+  Result<std::vector<storage::AlertUpsert>> Submit(std::vector<Alert> alerts);
+
+  size_t QueueDepth() const;
+
+ private:
+  struct Request {
+    std::vector<Alert> alerts;
+    std::promise<Result<std::vector<storage::AlertUpsert>>> done;
+  };
+  void Run();
+  void CommitGroup(std::vector<Request>& group);
+
+  storage::AlertStore& store_;
+  const CommitQueueOptions options_;
+  Listener listener_;
+  mutable std::mutex mu_;
+  std::condition_variable wake_;
+  std::deque<Request> pending_;  // GUARDED_BY(mu_)
+  size_t pending_alerts_ = 0;    // GUARDED_BY(mu_)
+  bool stopping_ = false;        // GUARDED_BY(mu_)
+  std::thread writer_;
+  Gauge& queue_depth_;
+  Histogram& batch_size_;
+  Histogram& commit_seconds_;
+  Counter& commit_failures_;
+};
+
+}  // namespace vakt::ingest
