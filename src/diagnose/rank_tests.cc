@@ -335,12 +335,17 @@ CramerVonMisesResult CramerVonMises(std::span<const double> ref, std::span<const
   const long k = nx * ny;
   const long big_n = nx + ny;
   CramerVonMisesResult out;
-  out.statistic = u / static_cast<double>(k * big_n) -
+  out.statistic = u / (static_cast<double>(k) * static_cast<double>(big_n)) -
                   static_cast<double>(4 * k - 1) / static_cast<double>(6 * big_n);
   const double nd = static_cast<double>(big_n);
   const double et = (1 + 1 / nd) / 6;
-  double vt = static_cast<double>((big_n + 1) * (4 * k * big_n - 3 * (nx * nx + ny * ny) - 2 * k));
-  vt = vt / static_cast<double>(45 * big_n * big_n * 4 * k);
+  // scipy evaluates these with Python's unbounded ints; 128-bit keeps them exact here.
+  __extension__ typedef __int128 Wide;
+  const Wide wk = k;
+  const Wide wn = big_n;
+  const Wide vt_num = (wn + 1) * (4 * wk * wn - 3 * (Wide{nx} * nx + Wide{ny} * ny) - 2 * wk);
+  const Wide vt_den = 45 * wn * wn * 4 * wk;
+  double vt = static_cast<double>(static_cast<long double>(vt_num) / static_cast<long double>(vt_den));
   const double tn = 1.0 / 6 + (out.statistic - et) / std::sqrt(45 * vt);
   out.pvalue_asymptotic = tn < 0.003 ? 1.0 : std::max(0.0, 1. - CramerVonMisesInfCdf(tn));
   out.auto_exact = std::max(nx, ny) <= 20;

@@ -1,0 +1,119 @@
+#include "diagnose/drift_report.h"
+
+#include <cmath>
+#include <cstdio>
+#include <map>
+#include <mutex>
+#include <sstream>
+
+#include "diagnose/parallel.h"
+
+namespace vakt::diagnose {
+namespace {
+
+nlohmann::json Number(double v) {
+  if (std::isnan(v)) return "nan";
+  if (std::isinf(v)) return v > 0 ? "inf" : "-inf";
+  return v;
+}
+
+}  // namespace
+
+Result<DriftReport> CompareTables(Table reference, Table current, const DriftReportOptions& options) {
+  std::map<std::string, size_t, std::less<>> current_index;
+  for (size_t i = 0; i < current.columns.size(); ++i) current_index[current.columns[i].name] = i;
+  const size_t n = reference.columns.size();
+  std::vector<size_t> pair(n);
+  for (size_t i = 0; i < n; ++i) {
+    const TableColumn& ref = reference.columns[i];
+    auto it = current_index.find(ref.name);
+    if (it == current_index.end()) {
+      return Status::InvalidArgument("column '" + ref.name + "' is missing from the current data");
+    }
+    if (current.columns[it->second].type != ref.type) {
+      return Status::InvalidArgument("column '" + ref.name + "' has different types");
+    }
+    pair[i] = it->second;
+  }
+  DriftReport report;
+  report.columns.resize(n);
+  std::vector<Status> errors(n);
+  ParallelFor(n, options.threads, [&](size_t i) {
+    TableColumn& ref = reference.columns[i];
+    TableColumn& cur = current.columns[pair[i]];
+    Result<DriftAnalysis> analysis =
+        AnalyzeColumn(ref.type, std::move(ref.sample), std::move(cur.sample), options.statistics);
+    if (!analysis.ok()) {
+      errors[i] = analysis.status().WithContext("column '" + ref.name + "'");
+      return;
+    }
+    report.columns[i].column = ref.name;
+    report.columns[i].type = ref.type;
+    report.columns[i].analysis = std::move(analysis).value();
+  });
+  for (const Status& s : errors) VAKT_RETURN_IF_ERROR(s);
+  std::vector<bool> drift;
+  for (const ColumnReport& c : report.columns) drift.push_back(c.analysis.drift);
+  report.dataset = DecideDatasetDrift(drift, options.drift_share);
+  return report;
+}
+
+nlohmann::json DriftReportToJson(const DriftReport& report) {
+  nlohmann::json columns = nlohmann::json::array();
+  for (const ColumnReport& c : report.columns) {
+    const DriftAnalysis& a = c.analysis;
+    nlohmann::json stats = nlohmann::json::object();
+    if (a.ks) {
+      stats["ks_statistic"] = Number(a.ks->statistic);
+      stats["ks_pvalue"] = Number(a.ks->pvalue);
+    }
+    if (a.wasserstein) stats["wasserstein"] = Number(*a.wasserstein);
+    if (a.wasserstein_normed) stats["wasserstein_normed"] = Number(*a.wasserstein_normed);
+    stats["psi"] = Number(a.psi);
+    stats["jensenshannon"] = Number(a.jensenshannon);
+    stats["kl_divergence"] = Number(a.kl_divergence);
+    if (a.chisquare) {
+      stats["chi2_statistic"] = Number(a.chisquare->statistic);
+      stats["chi2_pvalue"] = Number(a.chisquare->pvalue);
+    }
+    if (a.ztest) stats["z_pvalue"] = Number(a.ztest->pvalue);
+    columns.push_back({{"column", c.column},
+                       {"type", ColumnTypeName(c.type)},
+                       {"n_reference", a.n_ref},
+                       {"n_current", a.n_cur},
+                       {"test", DriftTestName(a.test)},
+                       {"score", Number(a.score)},
+                       {"threshold", a.threshold},
+                       {"drift", a.drift},
+                       {"statistics", std::move(stats)}});
+  }
+  return {{"columns", std::move(columns)},
+          {"dataset",
+           {{"drifted_columns", report.dataset.drifted_columns},
+            {"share", report.dataset.share},
+            {"drift", report.dataset.drift}}}};
+}
+
+std::string DriftReportToText(const DriftReport& report) {
+  std::ostringstream out;
+  char line[256];
+  std::snprintf(line, sizeof(line), "%-24s %-11s %9s %9s %-13s %12s %9s  %s\n", "COLUMN", "TYPE",
+                "N_REF", "N_CUR", "TEST", "SCORE", "THRESHOLD", "DRIFT");
+  out << line;
+  for (const ColumnReport& c : report.columns) {
+    const DriftAnalysis& a = c.analysis;
+    std::snprintf(line, sizeof(line), "%-24s %-11s %9lld %9lld %-13s %12.6g %9.3g  %s\n",
+                  c.column.c_str(), ColumnTypeName(c.type), static_cast<long long>(a.n_ref),
+                  static_cast<long long>(a.n_cur), DriftTestName(a.test), a.score, a.threshold,
+                  a.drift ? "DRIFT" : "-");
+    out << line;
+  }
+  std::snprintf(line, sizeof(line), "dataset: %lld of %lld columns drifted (share %.3f): %s\n",
+                static_cast<long long>(report.dataset.drifted_columns),
+                static_cast<long long>(report.dataset.number_of_columns), report.dataset.share,
+                report.dataset.drift ? "DRIFT" : "no drift");
+  out << line;
+  return out.str();
+}
+
+}  // namespace vakt::diagnose
