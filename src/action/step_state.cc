@@ -162,8 +162,9 @@ Result<StepRecord> ClaimForRun(StepStore& store, const StepKey& key,
 Result<StepRecord> FinishRun(StepStore& store, const StepKey& key, std::string_view execution_id,
                              StepState outcome, std::string reason, TimeMs now) {
   if (outcome != StepState::kSucceeded && outcome != StepState::kFailed &&
-      outcome != StepState::kTimedOut) {
-    return Status::InvalidArgument("a run ends as succeeded, failed or timed_out");
+      outcome != StepState::kTimedOut && outcome != StepState::kOutcomeUnknown) {
+    return Status::InvalidArgument(
+        "a run ends as succeeded, failed, timed_out or outcome_unknown");
   }
   VAKT_ASSIGN_OR_RETURN(StepRecord record, store.Get(key));
   if (record.state != StepState::kRunning || record.execution_id != execution_id) {

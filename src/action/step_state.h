@@ -122,7 +122,8 @@ Result<StepRecord> ClaimForRun(StepStore& store, const StepKey& key,
                                std::string_view current_action_hash, std::string actor,
                                TimeMs now);
 
-// FinishRun records the end of the run named `execution_id` (to succeeded, failed or timed_out).
+// FinishRun records the end of the run named `execution_id` (to succeeded, failed, timed_out, or
+// outcome_unknown when the executor cannot tell whether the target acted).
 // FailedPrecondition if the step is no longer running that execution.
 Result<StepRecord> FinishRun(StepStore& store, const StepKey& key, std::string_view execution_id,
                              StepState outcome, std::string reason, TimeMs now);
