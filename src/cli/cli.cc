@@ -12,7 +12,12 @@ int RunCli(int argc, char** argv) {
   app.set_help_all_flag("--help-all", "Show help for every subcommand");
   int exit_code = kExitOk;
   AddVersionCommand(app, exit_code);
+  AddRunbookCommands(app, exit_code);
+  AddServeCommand(app, exit_code);
+  AddAlertsCommands(app, exit_code);
   AddAuditCommands(app, exit_code);
+  AddOncallCommands(app, exit_code);
+  AddDiagnoseCommands(app, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& help) {

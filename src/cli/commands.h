@@ -12,6 +12,11 @@ inline constexpr int kExitUsage = 2;    // bad flags or unreadable input
 // Each Add*Commands registers one subsystem's subcommands on the root app. A subcommand's callback
 // stores its exit code in `exit_code`. One line per subsystem file (src/cli/<subsystem>_commands.cc).
 void AddVersionCommand(CLI::App& app, int& exit_code);
+void AddRunbookCommands(CLI::App& app, int& exit_code);
+void AddServeCommand(CLI::App& app, int& exit_code);
+void AddAlertsCommands(CLI::App& app, int& exit_code);
 void AddAuditCommands(CLI::App& app, int& exit_code);
+void AddOncallCommands(CLI::App& app, int& exit_code);
+void AddDiagnoseCommands(CLI::App& app, int& exit_code);
 
 }  // namespace vakt::cli
