@@ -1,0 +1,80 @@
+#include "audit/audit_record.h"
+
+#include <gtest/gtest.h>
+
+namespace vakt::audit {
+namespace {
+
+AuditRecord Sample() {
+  AuditRecord record;
+  record.seq = 7;
+  record.time = 1'764'291'723'456;  // 2025-11-28T01:02:03.456Z
+  record.event.actor = "user:alice";
+  record.event.action = "incident.acknowledge";
+  record.event.subject = "incident/INC-42";
+  record.event.details = {{"note", "on it — ø"}, {"attempt", 2}, {"b", {{"z", 1}, {"a", true}}}};
+  return record;
+}
+
+TEST(AuditRecordTest, CanonicalFormIsSortedCompactUtf8) {
+  auto json = CanonicalAuditJson(Sample());
+  ASSERT_TRUE(json.ok()) << json.status().ToString();
+  EXPECT_EQ(*json,
+            "{\"action\":\"incident.acknowledge\",\"actor\":\"user:alice\",\"details\":"
+            "{\"attempt\":2,\"b\":{\"a\":true,\"z\":1},\"note\":\"on it — ø\"},\"seq\":7,"
+            "\"subject\":\"incident/INC-42\",\"time\":\"2025-11-28T01:02:03.456Z\",\"v\":1}");
+}
+
+TEST(AuditRecordTest, ParseRoundTripsAndDigestIsKept) {
+  AuditRecord record = Sample();
+  record.event.digest = std::string(64, 'a');
+  auto json = CanonicalAuditJson(record);
+  ASSERT_TRUE(json.ok());
+  auto parsed = ParseAuditRecord(*json);
+  ASSERT_TRUE(parsed.ok()) << parsed.status().ToString();
+  EXPECT_EQ(parsed->seq, 7u);
+  EXPECT_EQ(parsed->time, record.time);
+  EXPECT_EQ(parsed->event.digest, record.event.digest);
+  EXPECT_EQ(parsed->event.details, record.event.details);
+  EXPECT_EQ(*CanonicalAuditJson(*parsed), *json);
+}
+
+TEST(AuditRecordTest, InvalidRecordsAreRefused) {
+  struct Case {
+    const char* name;
+    void (*mutate)(AuditRecord&);
+  };
+  const Case cases[] = {
+      {"empty actor", [](AuditRecord& r) { r.event.actor.clear(); }},
+      {"float detail", [](AuditRecord& r) { r.event.details["x"] = 0.5; }},
+      {"array details", [](AuditRecord& r) { r.event.details = nlohmann::json::array(); }},
+      {"uppercase digest", [](AuditRecord& r) { r.event.digest = std::string(64, 'A'); }},
+      {"short digest", [](AuditRecord& r) { r.event.digest = "abc"; }},
+      {"invalid utf8", [](AuditRecord& r) { r.event.subject = "bad\xff"; }},
+  };
+  for (const auto& c : cases) {
+    AuditRecord record = Sample();
+    c.mutate(record);
+    EXPECT_EQ(CanonicalAuditJson(record).status().code(), StatusCode::kInvalidArgument) << c.name;
+  }
+}
+
+TEST(AuditRecordTest, NonCanonicalBytesAreCorruption) {
+  const std::string good = *CanonicalAuditJson(Sample());
+  const std::string cases[] = {
+      good.substr(0, good.size() - 1),                          // truncated
+      " " + good,                                               // whitespace
+      "{\"v\":1,\"seq\":7" + good.substr(good.find(",\"subject\"")),  // reordered keys, fields lost
+      std::string(good).replace(good.find("\"v\":1"), 5, "\"v\":1.0"),
+      std::string(good).replace(good.find("\"seq\":7"), 7, "\"seq\":07"),
+      std::string(good).replace(good.find("}"), 1, ",\"extra\":1}"),
+      std::string(good).replace(good.find("\"v\":1}"), 6, "\"v\":1,\"zz\":1}"),
+  };
+  for (const auto& bytes : cases) {
+    auto parsed = ParseAuditRecord(bytes);
+    EXPECT_EQ(parsed.status().code(), StatusCode::kCorruption) << bytes;
+  }
+}
+
+}  // namespace
+}  // namespace vakt::audit

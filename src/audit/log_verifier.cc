@@ -1,0 +1,118 @@
+#include "audit/log_verifier.h"
+
+#include <algorithm>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "audit/audit_record.h"
+#include "audit/checkpoint.h"
+#include "audit/compact_range.h"
+
+namespace vakt::audit {
+namespace {
+
+std::string Entry(std::uint64_t seq) { return "entry seq " + std::to_string(seq); }
+
+struct OpenedCheckpoint {
+  size_t ordinal;  // position in ListCheckpoints(), for messages
+  Checkpoint checkpoint;
+};
+
+}  // namespace
+
+Result<VerifyReport> VerifyLog(AuditLeafStore& store, const PublicKey& key,
+                               const VerifyOptions& options) {
+  VAKT_ASSIGN_OR_RETURN(std::vector<StoredCheckpoint> stored, store.ListCheckpoints());
+  std::multimap<std::uint64_t, OpenedCheckpoint> by_size;
+  std::uint64_t last_checkpoint_size = 0;
+  for (size_t pos = 0; pos < stored.size(); ++pos) {
+    const std::string name = "checkpoint #" + std::to_string(pos);
+    auto opened = OpenCheckpoint(stored[pos].note, key, options.origin);
+    if (!opened.ok()) return Status::Corruption(name + ": " + opened.status().message());
+    if (opened->size != stored[pos].size) {
+      return Status::Corruption(name + ": signed size " + std::to_string(opened->size) +
+                                " differs from stored size " + std::to_string(stored[pos].size));
+    }
+    if (opened->size < last_checkpoint_size) {
+      return Status::Corruption(name + ": size " + std::to_string(opened->size) +
+                                " is below the earlier checkpoint size " +
+                                std::to_string(last_checkpoint_size));
+    }
+    last_checkpoint_size = opened->size;
+    by_size.emplace(opened->size, OpenedCheckpoint{pos, *opened});
+  }
+
+  VAKT_ASSIGN_OR_RETURN(std::uint64_t size, store.Size());
+  CompactRange tree;
+  TimeMs last_time = 0;
+  std::uint64_t verified_through = 0;  // largest checkpoint size whose root matched
+  auto check_checkpoints_at = [&](std::uint64_t at) -> Status {
+    auto range = by_size.equal_range(at);
+    if (range.first == range.second) return Status::Ok();
+    const Hash root = tree.Root();
+    for (auto it = range.first; it != range.second; ++it) {
+      if (it->second.checkpoint.root != root) {
+        return Status::Corruption(
+            "checkpoint #" + std::to_string(it->second.ordinal) + " (size " + std::to_string(at) +
+            ") root does not match the recomputed root: an entry with seq in [" +
+            std::to_string(verified_through) + ", " + std::to_string(at) +
+            ") was rewritten together with its stored hash");
+      }
+    }
+    verified_through = at;
+    return Status::Ok();
+  };
+  VAKT_RETURN_IF_ERROR(check_checkpoints_at(0));
+
+  const std::uint64_t batch = std::max<std::uint64_t>(options.batch, 1);
+  for (std::uint64_t begin = 0; begin < size; begin += batch) {
+    const std::uint64_t end = std::min(size, begin + batch);
+    VAKT_ASSIGN_OR_RETURN(std::vector<AuditLeaf> leaves, store.ReadLeaves(begin, end));
+    std::uint64_t expected = begin;
+    for (const auto& leaf : leaves) {
+      if (leaf.seq != expected) {
+        if (leaf.seq > expected) {
+          return Status::Corruption(Entry(expected) + " is missing (removed); next stored is " +
+                                    std::to_string(leaf.seq));
+        }
+        return Status::Corruption(Entry(leaf.seq) + " is out of order at position " +
+                                  std::to_string(expected));
+      }
+      if (HashLeaf(leaf.data) != leaf.leaf_hash) {
+        return Status::Corruption(Entry(expected) +
+                                  ": record bytes do not match the stored leaf hash");
+      }
+      auto record = ParseAuditRecord(leaf.data);
+      if (!record.ok()) return Status::Corruption(Entry(expected) + ": " + record.status().message());
+      if (record->seq != expected) {
+        return Status::Corruption(Entry(expected) + ": record says seq " +
+                                  std::to_string(record->seq) + " (reordered)");
+      }
+      if (record->time < last_time) {
+        return Status::Corruption(Entry(expected) + ": time goes backwards");
+      }
+      last_time = record->time;
+      tree.Append(leaf.leaf_hash);
+      ++expected;
+      VAKT_RETURN_IF_ERROR(check_checkpoints_at(expected));
+    }
+    if (expected != end) {
+      return Status::Corruption(Entry(expected) + " is missing (removed)");
+    }
+  }
+  if (size < last_checkpoint_size) {
+    return Status::Corruption("rollback: the log has " + std::to_string(size) +
+                              " entries but a checkpoint was signed at size " +
+                              std::to_string(last_checkpoint_size) + "; " + Entry(size) +
+                              " onwards are gone");
+  }
+  VerifyReport report;
+  report.size = size;
+  report.root = tree.Root();
+  report.checkpoints = stored.size();
+  report.last_checkpoint_size = last_checkpoint_size;
+  return report;
+}
+
+}  // namespace vakt::audit
