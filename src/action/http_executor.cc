@@ -250,9 +250,12 @@ Result<HttpOutcome> HttpExecutor::Execute(const HttpAction& action,
     if (lower == "content-type") has_content_type = true;
     if (!add_header(name + ": " + value)) return Status::Internal("out of memory");
   }
-  if (!action.body.empty() && !has_content_type) add_header("Content-Type: application/json");
-  add_header(std::string(kIdempotencyHeader) + ": " + idempotency_key);
-  add_header("Expect:");  // no 100-continue round trip
+  if ((!action.body.empty() && !has_content_type &&
+       !add_header("Content-Type: application/json")) ||
+      !add_header(std::string(kIdempotencyHeader) + ": " + idempotency_key) ||
+      !add_header("Expect:")) {  // Expect: no 100-continue round trip
+    return Status::Internal("out of memory building headers");
+  }
 
   VAKT_ASSIGN_OR_RETURN(ResolvedTarget target, ResolveTarget(action.url));
   const bool host_is_literal = IpAddress::Parse(target.host).ok();

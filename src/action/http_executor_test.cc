@@ -242,6 +242,18 @@ TEST_F(HttpExecutorTest, MetadataAddressIsRefusedWithoutConnecting) {
   EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::milliseconds(500));
 }
 
+TEST_F(HttpExecutorTest, OtherSpellingsOfTheMetadataAddressAreRefused) {
+  // The real resolver: numeric host forms are decoded locally, no DNS traffic.
+  HttpExecutor executor(policy_, nullptr, [](TimeMs) {});
+  for (const char* url : {"http://2852039166/", "http://0xa9fea9fe/", "http://169.254.43518/",
+                          "http://[::ffff:169.254.169.254]/", "http://[::ffff:a9fe:a9fe]/"}) {
+    HttpAction action = Post("/");
+    action.url = url;
+    EXPECT_EQ(executor.Execute(action, "k1").status().code(), StatusCode::kPermissionDenied)
+        << url;
+  }
+}
+
 TEST_F(HttpExecutorTest, AllowListedNameResolvingToMetadataIsRefused) {
   HttpAction action = Post("/");
   action.url = "http://metadata.test/latest/meta-data/";  // allowed by name, any port
