@@ -2,7 +2,7 @@
 
 #include <gtest/gtest.h>
 
-#include <cstdlib>
+#include <cstdio>
 
 #include "common/time_format.h"
 
@@ -101,7 +101,9 @@ TEST(DirectoryTest, RejectsInvalidDocumentsNamingPathAndValue) {
 }
 
 TEST(DirectoryTest, LoadDirectoryFileRejectsUnknownTopLevelKeys) {
-  const std::string path = std::string(std::getenv("VAKT_BINARY_DIR")) + "/oncall_directory_test.yaml";
+  // gtest's TempDir, not VAKT_BINARY_DIR: vakt_add_test currently passes only the first of its
+  // ENVIRONMENT entries through gtest_discover_tests.
+  const std::string path = testing::TempDir() + "oncall_directory_test.yaml";
   FILE* file = std::fopen(path.c_str(), "w");
   ASSERT_NE(file, nullptr);
   std::fputs("users: []\nschedule: []\n", file);

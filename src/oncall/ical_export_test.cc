@@ -71,7 +71,7 @@ TEST(ICalExportTest, IndependentParserReadsEventsAndUtcTimes) {
   const std::string ical = ExportICalendar(schedule, shifts, nullptr, At("2026-03-01T00:00:00Z"));
   EXPECT_NE(ical.find("DTSTAMP:20260301T000000Z\r\n"), std::string::npos);
 
-  const std::string path = std::string(std::getenv("VAKT_BINARY_DIR")) + "/oncall_ical_test.ics";
+  const std::string path = testing::TempDir() + "oncall_ical_test.ics";
   std::ofstream(path, std::ios::binary) << ical;
   const std::string script =
       std::string(std::getenv("VAKT_SOURCE_DIR")) + "/tests/testdata/oncall/parse_ical.py";
