@@ -8,11 +8,40 @@
 #include "audit/audit_record.h"
 #include "audit/checkpoint.h"
 #include "audit/compact_range.h"
+#include "common/time_format.h"
 
 namespace vakt::audit {
 namespace {
 
 std::string Entry(std::uint64_t seq) { return "entry seq " + std::to_string(seq); }
+
+// ScanSeqAndTime reads the top-level seq and time from canonical record bytes without a JSON
+// parse. In canonical form the top-level keys are sorted (..., details, digest, seq, subject,
+// time, v), nothing after "seq" is an object, and a `,"` byte pair cannot occur inside a JSON
+// string (every quote in a string is escaped), so the last `,"seq":` and `,"time":"` are the
+// top-level fields. Returns false when they are absent or malformed.
+bool ScanSeqAndTime(std::string_view data, std::uint64_t& seq, TimeMs& time) {
+  const size_t seq_at = data.rfind(",\"seq\":");
+  const size_t time_at = data.rfind(",\"time\":\"");
+  if (seq_at == std::string_view::npos || time_at == std::string_view::npos || time_at < seq_at) {
+    return false;
+  }
+  seq = 0;
+  size_t pos = seq_at + 7;
+  const size_t digits_start = pos;
+  while (pos < data.size() && data[pos] >= '0' && data[pos] <= '9' && pos - digits_start < 19) {
+    seq = seq * 10 + static_cast<std::uint64_t>(data[pos] - '0');
+    ++pos;
+  }
+  if (pos == digits_start || pos >= data.size() || data[pos] != ',') return false;
+  const size_t time_start = time_at + 9;
+  const size_t time_end = data.find('"', time_start);
+  if (time_end == std::string_view::npos) return false;
+  auto parsed = ParseRfc3339(data.substr(time_start, time_end - time_start));
+  if (!parsed.ok()) return false;
+  time = *parsed;
+  return true;
+}
 
 struct OpenedCheckpoint {
   size_t ordinal;  // position in ListCheckpoints(), for messages
@@ -83,16 +112,26 @@ Result<VerifyReport> VerifyLog(AuditLeafStore& store, const PublicKey& key,
         return Status::Corruption(Entry(expected) +
                                   ": record bytes do not match the stored leaf hash");
       }
-      auto record = ParseAuditRecord(leaf.data);
-      if (!record.ok()) return Status::Corruption(Entry(expected) + ": " + record.status().message());
-      if (record->seq != expected) {
-        return Status::Corruption(Entry(expected) + ": record says seq " +
-                                  std::to_string(record->seq) + " (reordered)");
+      std::uint64_t record_seq = 0;
+      TimeMs record_time = 0;
+      if (options.full_records) {
+        auto record = ParseAuditRecord(leaf.data);
+        if (!record.ok()) {
+          return Status::Corruption(Entry(expected) + ": " + record.status().message());
+        }
+        record_seq = record->seq;
+        record_time = record->time;
+      } else if (!ScanSeqAndTime(leaf.data, record_seq, record_time)) {
+        return Status::Corruption(Entry(expected) + ": record has no readable seq and time");
       }
-      if (record->time < last_time) {
+      if (record_seq != expected) {
+        return Status::Corruption(Entry(expected) + ": record says seq " +
+                                  std::to_string(record_seq) + " (reordered)");
+      }
+      if (record_time < last_time) {
         return Status::Corruption(Entry(expected) + ": time goes backwards");
       }
-      last_time = record->time;
+      last_time = record_time;
       tree.Append(leaf.leaf_hash);
       ++expected;
       VAKT_RETURN_IF_ERROR(check_checkpoints_at(expected));
