@@ -20,8 +20,22 @@ function(vakt_add_module name)
                                      PRIVATE ${ARG_PRIVATE_DEPS} vakt_warnings)
 endfunction()
 
+# vakt_test_main exports VAKT_SOURCE_DIR, VAKT_SHARED_DIR and VAKT_BINARY_DIR to every test
+# (compiled in: ctest's ENVIRONMENT property cannot carry a list through gtest_discover_tests).
+if(VAKT_BUILD_TESTS)
+  get_filename_component(vakt_shared_dir ${PROJECT_SOURCE_DIR}/../shared ABSOLUTE)
+  add_library(vakt_test_main STATIC ${PROJECT_SOURCE_DIR}/tests/support/test_main.cc)
+  target_link_libraries(vakt_test_main PUBLIC GTest::gtest GTest::gmock)
+  target_compile_definitions(vakt_test_main PRIVATE
+    VAKT_SOURCE_DIR_DEFAULT="${PROJECT_SOURCE_DIR}"
+    VAKT_SHARED_DIR_DEFAULT="${vakt_shared_dir}"
+    VAKT_BINARY_DIR_DEFAULT="${PROJECT_BINARY_DIR}")
+  target_link_libraries(vakt_test_main PUBLIC vakt_sanitizers)
+endif()
+
 # vakt_add_test(<name> SOURCES ... DEPS ... [LABELS ...]) adds a GoogleTest binary whose tests ctest
-# discovers one by one. Tests find fixtures through VAKT_SOURCE_DIR and VAKT_SHARED_DIR.
+# discovers one by one. Tests find fixtures through $VAKT_SOURCE_DIR, $VAKT_SHARED_DIR and
+# $VAKT_BINARY_DIR.
 function(vakt_add_test name)
   if(NOT VAKT_BUILD_TESTS)
     return()
@@ -29,15 +43,13 @@ function(vakt_add_test name)
   cmake_parse_arguments(ARG "" "" "SOURCES;DEPS;LABELS" ${ARGN})
   add_executable(${name} ${ARG_SOURCES})
   target_include_directories(${name} PRIVATE ${PROJECT_SOURCE_DIR}/src ${PROJECT_SOURCE_DIR}/tests)
-  target_link_libraries(${name} PRIVATE ${ARG_DEPS} GTest::gtest_main GTest::gmock vakt_warnings
+  target_link_libraries(${name} PRIVATE ${ARG_DEPS} vakt_test_main vakt_warnings
                                         vakt_sanitizers)
-  get_filename_component(shared_dir ${PROJECT_SOURCE_DIR}/../shared ABSOLUTE)
   set(labels unit)
   if(ARG_LABELS)
     set(labels ${ARG_LABELS})
   endif()
   gtest_discover_tests(${name}
     DISCOVERY_MODE PRE_TEST
-    PROPERTIES LABELS "${labels}"
-               ENVIRONMENT "VAKT_SOURCE_DIR=${PROJECT_SOURCE_DIR};VAKT_SHARED_DIR=${shared_dir};VAKT_BINARY_DIR=${PROJECT_BINARY_DIR}")
+    PROPERTIES LABELS "${labels}")
 endfunction()

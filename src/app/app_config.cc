@@ -1,0 +1,137 @@
+#include "app/app_config.h"
+
+#include <fmt/format.h>
+#include <yaml-cpp/yaml.h>
+
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include "common/time_format.h"
+
+namespace vakt::app {
+namespace {
+
+std::string Where(const std::string& path, const YAML::Node& node) {
+  const YAML::Mark mark = node.Mark();
+  return fmt::format("{}:{}:{}", path, mark.line + 1, mark.column + 1);
+}
+
+Status CheckKeys(const std::string& path, const YAML::Node& map, const std::set<std::string>& allowed,
+                 const std::string& section) {
+  if (!map.IsMap()) return Status::InvalidArgument(Where(path, map) + ": " + section + " must be a mapping");
+  for (const auto& entry : map) {
+    std::string key = entry.first.as<std::string>();
+    if (!allowed.contains(key)) {
+      return Status::InvalidArgument(
+          fmt::format("{}: unknown key \"{}\" in {}", Where(path, entry.first), key, section));
+    }
+  }
+  return Status::Ok();
+}
+
+template <typename T>
+Status Read(const std::string& path, const YAML::Node& node, T& out) {
+  try {
+    out = node.as<T>();
+    return Status::Ok();
+  } catch (const YAML::Exception&) {
+    return Status::InvalidArgument(Where(path, node) + ": wrong type");
+  }
+}
+
+Status ReadSize(const std::string& path, const YAML::Node& node, size_t& out) {
+  long long value = 0;
+  VAKT_RETURN_IF_ERROR(Read(path, node, value));
+  if (value <= 0) return Status::InvalidArgument(Where(path, node) + ": must be a positive number");
+  out = static_cast<size_t>(value);
+  return Status::Ok();
+}
+
+}  // namespace
+
+Status ParseListen(const std::string& listen, AppConfig& config) {
+  size_t colon = listen.rfind(':');
+  if (colon == std::string::npos) return Status::InvalidArgument("listen: expected host:port");
+  try {
+    int port = std::stoi(listen.substr(colon + 1));
+    if (port < 0 || port > 65535) throw std::out_of_range("port");
+    config.listen_port = port;
+  } catch (const std::exception&) {
+    return Status::InvalidArgument("listen: bad port in \"" + listen + "\"");
+  }
+  config.listen_host = listen.substr(0, colon);
+  return Status::Ok();
+}
+
+Result<AppConfig> LoadAppConfig(const std::string& path) {
+  std::ifstream file(path);
+  if (!file) return Status::NotFound("cannot read config file " + path);
+  std::stringstream buffer;
+  buffer << file.rdbuf();
+  AppConfig config;
+  config.source_text = buffer.str();
+  YAML::Node root;
+  try {
+    root = YAML::Load(config.source_text);
+  } catch (const YAML::ParserException& error) {
+    return Status::InvalidArgument(fmt::format("{}:{}:{}: {}", path, error.mark.line + 1,
+                                               error.mark.column + 1, error.msg));
+  }
+  if (root.IsNull()) return config;
+  VAKT_RETURN_IF_ERROR(CheckKeys(path, root,
+                                 {"listen", "database", "runbooks", "catalog", "oncall", "web",
+                                  "data_dir", "durability", "ingest", "http"},
+                                 "vakt.yaml"));
+  std::string text;
+  if (root["listen"]) {
+    VAKT_RETURN_IF_ERROR(Read(path, root["listen"], text));
+    VAKT_RETURN_IF_ERROR(ParseListen(text, config).WithContext(Where(path, root["listen"])));
+  }
+  if (root["database"]) VAKT_RETURN_IF_ERROR(Read(path, root["database"], config.database_url));
+  if (root["runbooks"]) VAKT_RETURN_IF_ERROR(Read(path, root["runbooks"], config.runbooks_dir));
+  if (root["catalog"]) VAKT_RETURN_IF_ERROR(Read(path, root["catalog"], config.catalog_path));
+  if (root["oncall"]) VAKT_RETURN_IF_ERROR(Read(path, root["oncall"], config.oncall_path));
+  if (root["web"]) VAKT_RETURN_IF_ERROR(Read(path, root["web"], config.web_dir));
+  if (root["data_dir"]) VAKT_RETURN_IF_ERROR(Read(path, root["data_dir"], config.data_dir));
+  if (root["durability"]) {
+    VAKT_RETURN_IF_ERROR(Read(path, root["durability"], text));
+    if (text == "full") config.durability = storage::DurabilityLevel::kFull;
+    else if (text == "normal") config.durability = storage::DurabilityLevel::kNormal;
+    else if (text == "off") config.durability = storage::DurabilityLevel::kOff;
+    else return Status::InvalidArgument(Where(path, root["durability"]) + ": durability must be full, normal or off");
+  }
+  if (const YAML::Node ingest = root["ingest"]) {
+    VAKT_RETURN_IF_ERROR(CheckKeys(path, ingest,
+                                   {"max_body_bytes", "max_pagerduty_body_bytes", "max_json_depth",
+                                    "max_alerts_per_request", "max_labels_per_alert",
+                                    "max_label_name_bytes", "max_label_value_bytes",
+                                    "max_annotation_value_bytes", "resolve_timeout",
+                                    "queue_capacity", "max_batch"},
+                                   "ingest"));
+    auto& limits = config.limits;
+    if (ingest["max_body_bytes"]) VAKT_RETURN_IF_ERROR(ReadSize(path, ingest["max_body_bytes"], limits.max_body_bytes));
+    if (ingest["max_pagerduty_body_bytes"]) VAKT_RETURN_IF_ERROR(ReadSize(path, ingest["max_pagerduty_body_bytes"], limits.max_pagerduty_body_bytes));
+    if (ingest["max_json_depth"]) VAKT_RETURN_IF_ERROR(ReadSize(path, ingest["max_json_depth"], limits.max_json_depth));
+    if (ingest["max_alerts_per_request"]) VAKT_RETURN_IF_ERROR(ReadSize(path, ingest["max_alerts_per_request"], limits.max_alerts_per_request));
+    if (ingest["max_labels_per_alert"]) VAKT_RETURN_IF_ERROR(ReadSize(path, ingest["max_labels_per_alert"], limits.max_labels_per_alert));
+    if (ingest["max_label_name_bytes"]) VAKT_RETURN_IF_ERROR(ReadSize(path, ingest["max_label_name_bytes"], limits.max_label_name_bytes));
+    if (ingest["max_label_value_bytes"]) VAKT_RETURN_IF_ERROR(ReadSize(path, ingest["max_label_value_bytes"], limits.max_label_value_bytes));
+    if (ingest["max_annotation_value_bytes"]) VAKT_RETURN_IF_ERROR(ReadSize(path, ingest["max_annotation_value_bytes"], limits.max_annotation_value_bytes));
+    if (ingest["queue_capacity"]) VAKT_RETURN_IF_ERROR(ReadSize(path, ingest["queue_capacity"], config.queue.capacity_alerts));
+    if (ingest["max_batch"]) VAKT_RETURN_IF_ERROR(ReadSize(path, ingest["max_batch"], config.queue.max_batch_alerts));
+    if (ingest["resolve_timeout"]) {
+      VAKT_RETURN_IF_ERROR(Read(path, ingest["resolve_timeout"], text));
+      auto duration = ParseDuration(text);
+      if (!duration.ok()) return Status::InvalidArgument(Where(path, ingest["resolve_timeout"]) + ": " + duration.status().message());
+      limits.resolve_timeout_ms = *duration;
+    }
+  }
+  if (const YAML::Node http = root["http"]) {
+    VAKT_RETURN_IF_ERROR(CheckKeys(path, http, {"threads"}, "http"));
+    if (http["threads"]) VAKT_RETURN_IF_ERROR(ReadSize(path, http["threads"], config.http_threads));
+  }
+  return config;
+}
+
+}  // namespace vakt::app

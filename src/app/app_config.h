@@ -1,0 +1,35 @@
+#pragma once
+
+#include <string>
+
+#include "common/status.h"
+#include "ingest/commit_queue.h"
+#include "ingest/limits.h"
+#include "storage/database.h"
+
+namespace vakt::app {
+
+// AppConfig is everything `vakt serve` needs, from vakt.yaml with flags on top.
+struct AppConfig {
+  std::string listen_host = "127.0.0.1";
+  int listen_port = 8080;
+  std::string database_url = "sqlite:var/vakt.db";
+  std::string runbooks_dir = "examples/runbooks";
+  std::string catalog_path = "examples/pipelines.yaml";
+  std::string oncall_path = "examples/oncall.yaml";
+  std::string web_dir = "web/dist";
+  std::string data_dir = "var";  // keys, evidence blobs
+  storage::DurabilityLevel durability = storage::DurabilityLevel::kFull;
+  ingest::IngestLimits limits;
+  ingest::CommitQueueOptions queue;
+  size_t http_threads = 32;
+  std::string source_text;  // the YAML as loaded, for GET /api/v2/status
+};
+
+// LoadAppConfig reads a strict vakt.yaml (unknown keys are errors, reported as file:line:column).
+Result<AppConfig> LoadAppConfig(const std::string& path);
+
+// ParseListen splits "host:port" into config fields.
+Status ParseListen(const std::string& listen, AppConfig& config);
+
+}  // namespace vakt::app

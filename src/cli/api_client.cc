@@ -1,0 +1,90 @@
+#include "cli/api_client.h"
+
+#include <httplib.h>
+
+#include <cstdlib>
+
+namespace vakt::cli {
+
+std::string DefaultServer() {
+  const char* env = std::getenv("VAKT_SERVER");
+  return env != nullptr && *env != '\0' ? env : "http://127.0.0.1:8080";
+}
+
+Result<ApiClient> ApiClient::Create(const std::string& server, const std::string& token) {
+  const std::string prefix = "http://";
+  if (server.rfind(prefix, 0) != 0) {
+    return Status::InvalidArgument("server URL must start with http:// (got \"" + server + "\")");
+  }
+  std::string rest = server.substr(prefix.size());
+  while (!rest.empty() && rest.back() == '/') rest.pop_back();
+  size_t colon = rest.rfind(':');
+  ApiClient client;
+  client.token_ = token;
+  if (colon == std::string::npos) {
+    client.host_ = rest;
+    client.port_ = 80;
+  } else {
+    client.host_ = rest.substr(0, colon);
+    try {
+      client.port_ = std::stoi(rest.substr(colon + 1));
+    } catch (const std::exception&) {
+      return Status::InvalidArgument("bad port in server URL \"" + server + "\"");
+    }
+  }
+  if (client.token_.empty()) {
+    if (const char* env = std::getenv("VAKT_TOKEN")) client.token_ = env;
+  }
+  return client;
+}
+
+namespace {
+
+Result<ApiResponse> Convert(const httplib::Result& result, const std::string& host, int port) {
+  if (!result) {
+    return Status::Unavailable("cannot reach vakt at " + host + ":" + std::to_string(port) + " (" +
+                               httplib::to_string(result.error()) + ")");
+  }
+  return ApiResponse{result->status, result->body};
+}
+
+}  // namespace
+
+Result<ApiResponse> ApiClient::Get(const std::string& path_and_query) {
+  httplib::Client client(host_, port_);
+  client.set_connection_timeout(5);
+  client.set_read_timeout(30);
+  httplib::Headers headers;
+  if (!token_.empty()) headers.emplace("Authorization", "Bearer " + token_);
+  return Convert(client.Get(path_and_query, headers), host_, port_);
+}
+
+Result<ApiResponse> ApiClient::Post(const std::string& path, const std::string& json_body) {
+  httplib::Client client(host_, port_);
+  client.set_connection_timeout(5);
+  client.set_read_timeout(30);
+  httplib::Headers headers;
+  if (!token_.empty()) headers.emplace("Authorization", "Bearer " + token_);
+  return Convert(client.Post(path, headers, json_body, "application/json"), host_, port_);
+}
+
+std::string ProblemText(const ApiResponse& response) {
+  try {
+    auto body = nlohmann::json::parse(response.body);
+    if (body.is_object() && body.contains("detail")) {
+      std::string text = "HTTP " + std::to_string(response.status) + ": " +
+                         body["detail"].get<std::string>();
+      if (body.contains("errors")) {
+        for (const auto& error : body["errors"]) {
+          text += "\n  " + error.value("field", std::string()) + ": " +
+                  error.value("message", std::string());
+        }
+      }
+      return text;
+    }
+  } catch (const std::exception&) {
+  }
+  return "HTTP " + std::to_string(response.status) + ": " + response.body;
+}
+
+}  // namespace vakt::cli

@@ -1,0 +1,38 @@
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "common/status.h"
+
+namespace vakt::cli {
+
+// ApiResponse is an HTTP answer from the vakt server.
+struct ApiResponse {
+  int status = 0;
+  std::string body;
+};
+
+// ApiClient is the CLI's HTTP client for the REST API (the CLI is a client of the server).
+// Token from --token or $VAKT_TOKEN is sent as a bearer token. Not thread-safe.
+class ApiClient {
+ public:
+  // `server` is a base URL such as http://127.0.0.1:8080.
+  static Result<ApiClient> Create(const std::string& server, const std::string& token);
+
+  Result<ApiResponse> Get(const std::string& path_and_query);
+  Result<ApiResponse> Post(const std::string& path, const std::string& json_body);
+
+ private:
+  std::string host_;
+  int port_ = 0;
+  std::string token_;
+};
+
+// DefaultServer is $VAKT_SERVER or http://127.0.0.1:8080.
+std::string DefaultServer();
+
+// ProblemText renders an error response (problem+json detail or the raw body) for stderr.
+std::string ProblemText(const ApiResponse& response);
+
+}  // namespace vakt::cli
