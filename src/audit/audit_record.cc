@@ -39,14 +39,16 @@ Result<std::string> CanonicalAuditJson(const AuditRecord& record) {
   if (!event.digest.empty() && !IsLowerHex64(event.digest)) {
     return Status::InvalidArgument("audit digest must be 64 lowercase hex digits");
   }
-  if (!event.details.is_object()) return Status::InvalidArgument("audit details must be an object");
-  VAKT_RETURN_IF_ERROR(CheckNoFloats(event.details));
+  // A default-constructed json (null) means "no details" and is written as {}.
+  const nlohmann::json details = event.details.is_null() ? nlohmann::json::object() : event.details;
+  if (!details.is_object()) return Status::InvalidArgument("audit details must be an object");
+  VAKT_RETURN_IF_ERROR(CheckNoFloats(details));
   // nlohmann::json keeps object keys in a std::map, so dump() emits them sorted by byte order.
   nlohmann::json object = {
       {"v", kAuditRecordVersion},     {"seq", record.seq},
       {"time", FormatRfc3339(record.time)}, {"actor", event.actor},
       {"action", event.action},       {"subject", event.subject},
-      {"details", event.details},
+      {"details", details},
   };
   if (!event.digest.empty()) object["digest"] = event.digest;
   try {

@@ -20,7 +20,7 @@ struct AuditEvent {
   std::string actor;    // who: "user:alice", "token:ci-deploy", "system:escalation"
   std::string action;   // what: "incident.acknowledge", "evidence.read", "runbook.update"
   std::string subject;  // on what: "incident/INC-42", "evidence/sha256:..."
-  nlohmann::json details = nlohmann::json::object();  // free-form; no floating-point numbers
+  nlohmann::json details = nlohmann::json::object();  // an object (null = {}); no floats
   std::string digest;   // optional lowercase hex SHA-256 of content the event refers to
 };
 
