@@ -1,10 +1,12 @@
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <string>
 
 #include "common/status.h"
 #include "storage/alert_store.h"
+#include "storage/sql/sql_connection.h"
 
 namespace vakt::storage {
 
@@ -27,6 +29,12 @@ class Database {
   virtual std::string Engine() const = 0;
   // SchemaVersion is the highest applied migration.
   virtual Result<int> SchemaVersion() = 0;
+
+  // RunWrite gives `work` exclusive use of the write connection (serialised with alert commits);
+  // `work` scopes its own SqlTransaction. Engine-neutral stores (storage/sql_*_store) use this.
+  virtual Status RunWrite(const std::function<Status(SqlConnection&)>& work) = 0;
+  // RunRead gives `work` the read connection (a consistent snapshot per transaction).
+  virtual Status RunRead(const std::function<Status(SqlConnection&)>& work) = 0;
 };
 
 // OpenDatabase opens "sqlite:PATH" (PATH created with its parent directory if missing; ":memory:"

@@ -171,7 +171,7 @@ TEST_P(AlertStoreContractTest, ChangeEventsListNewestFirstPerPipeline) {
 }
 
 TEST_P(AlertStoreContractTest, ReopeningAppliesNoMigrationTwice) {
-  EXPECT_EQ(*db_->SchemaVersion(), 1);
+  EXPECT_EQ(*db_->SchemaVersion(), 2);
   ASSERT_TRUE(db_->alerts().UpsertAlerts({MakeAlert("a", 1000, 5000, 1000)}).ok());
   db_.reset();
   auto reopened = OpenDatabase(url_);

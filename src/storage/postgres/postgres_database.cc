@@ -6,14 +6,11 @@
 #include <pqxx/pqxx>
 
 #include "storage/alert_codec.h"
+#include "storage/postgres/pg_connection.h"
+#include "storage/sql/postgres_connection.h"
 #include "storage/postgres/postgres_migrations.h"
 
 namespace vakt::storage {
-
-struct PgConnection {
-  explicit PgConnection(const std::string& url) : conn(url) {}
-  pqxx::connection conn;
-};
 
 namespace {
 
@@ -96,10 +93,25 @@ Result<std::unique_ptr<Database>> PostgresDatabase::Open(const std::string& url,
   } catch (const std::exception& error) {
     return PgError(error, "prepare");
   }
+  database->write_sql_ = std::make_unique<PostgresConnection>(*database->write_conn_);
+  database->read_sql_ = std::make_unique<PostgresConnection>(*database->read_conn_);
   return std::unique_ptr<Database>(std::move(database));
 }
 
-PostgresDatabase::~PostgresDatabase() = default;
+PostgresDatabase::~PostgresDatabase() {
+  write_sql_.reset();
+  read_sql_.reset();
+}
+
+Status PostgresDatabase::RunWrite(const std::function<Status(SqlConnection&)>& work) {
+  std::lock_guard lock(write_mu_);
+  return work(*write_sql_);
+}
+
+Status PostgresDatabase::RunRead(const std::function<Status(SqlConnection&)>& work) {
+  std::lock_guard lock(read_mu_);
+  return work(*read_sql_);
+}
 
 Status PostgresDatabase::Migrate() {
   std::lock_guard lock(write_mu_);

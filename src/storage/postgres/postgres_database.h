@@ -22,6 +22,8 @@ class PostgresDatabase final : public Database, public AlertStore {
   AlertStore& alerts() override { return *this; }
   std::string Engine() const override { return "postgres"; }
   Result<int> SchemaVersion() override;
+  Status RunWrite(const std::function<Status(SqlConnection&)>& work) override;
+  Status RunRead(const std::function<Status(SqlConnection&)>& work) override;
 
   Result<std::vector<AlertUpsert>> UpsertAlerts(const std::vector<Alert>& alerts) override;
   Result<Alert> GetAlert(std::uint64_t fingerprint) override;
@@ -38,8 +40,10 @@ class PostgresDatabase final : public Database, public AlertStore {
 
   std::mutex write_mu_;
   std::unique_ptr<PgConnection> write_conn_;  // GUARDED_BY(write_mu_)
+  std::unique_ptr<SqlConnection> write_sql_;   // GUARDED_BY(write_mu_)
   std::mutex read_mu_;
   std::unique_ptr<PgConnection> read_conn_;  // GUARDED_BY(read_mu_)
+  std::unique_ptr<SqlConnection> read_sql_;  // GUARDED_BY(read_mu_)
 };
 
 }  // namespace vakt::storage

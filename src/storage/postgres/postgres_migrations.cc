@@ -31,6 +31,53 @@ CREATE TABLE change_events (
 );
 CREATE INDEX change_events_pipeline_ts ON change_events(pipeline, ts);
 )sql"},
+      {2, R"sql(
+CREATE TABLE incidents (
+  id              BIGSERIAL PRIMARY KEY,
+  version         BIGINT  NOT NULL,
+  title           TEXT    NOT NULL,
+  severity        TEXT    NOT NULL,
+  state           TEXT    NOT NULL,
+  group_key       TEXT    NOT NULL,
+  group_labels    TEXT    NOT NULL,
+  runbook_id      TEXT    NOT NULL,
+  runbook_version TEXT    NOT NULL,
+  runbook_hash    TEXT    NOT NULL,
+  pipeline        TEXT    NOT NULL,
+  assignee        TEXT    NOT NULL,
+  drill           BIGINT  NOT NULL,
+  created_at      BIGINT  NOT NULL,
+  updated_at      BIGINT  NOT NULL,
+  acknowledged_at BIGINT  NOT NULL,
+  mitigated_at    BIGINT  NOT NULL,
+  resolved_at     BIGINT  NOT NULL,
+  closed_at       BIGINT  NOT NULL,
+  context         TEXT    NOT NULL
+);
+-- One open incident per group, across every vakt instance sharing the database.
+CREATE UNIQUE INDEX incidents_open_group ON incidents(group_key)
+  WHERE state IN ('triggered', 'acknowledged', 'mitigated');
+CREATE INDEX incidents_state ON incidents(state);
+CREATE TABLE incident_alerts (
+  incident_id  BIGINT NOT NULL REFERENCES incidents(id),
+  fingerprint  BIGINT NOT NULL,
+  attached_at  BIGINT NOT NULL,
+  PRIMARY KEY (incident_id, fingerprint)
+);
+CREATE INDEX incident_alerts_fingerprint ON incident_alerts(fingerprint);
+CREATE TABLE incident_events (
+  id          BIGSERIAL PRIMARY KEY,
+  incident_id BIGINT NOT NULL REFERENCES incidents(id),
+  time        BIGINT NOT NULL,
+  actor       TEXT   NOT NULL,
+  kind        TEXT   NOT NULL,
+  from_state  TEXT   NOT NULL,
+  to_state    TEXT   NOT NULL,
+  reason      TEXT   NOT NULL,
+  details     TEXT   NOT NULL
+);
+CREATE INDEX incident_events_incident ON incident_events(incident_id, id);
+)sql"},
   };
   return kMigrations;
 }

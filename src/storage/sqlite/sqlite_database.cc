@@ -6,6 +6,7 @@
 #include <filesystem>
 
 #include "storage/alert_codec.h"
+#include "storage/sql/sqlite_connection.h"
 #include "storage/sqlite/sqlite_migrations.h"
 
 namespace vakt::storage {
@@ -153,10 +154,27 @@ Result<std::unique_ptr<Database>> SqliteDatabase::Open(const std::string& path,
                          &database->upsert_, nullptr) != SQLITE_OK) {
     return SqliteError(database->write_db_, "prepare upsert");
   }
+  database->write_sql_ = std::make_unique<SqliteConnection>(database->write_db_);
+  if (database->read_db_ != nullptr) {
+    database->read_sql_ = std::make_unique<SqliteConnection>(database->read_db_);
+  }
   return std::unique_ptr<Database>(std::move(database));
 }
 
+Status SqliteDatabase::RunWrite(const std::function<Status(SqlConnection&)>& work) {
+  std::lock_guard lock(write_mu_);
+  return work(*write_sql_);
+}
+
+Status SqliteDatabase::RunRead(const std::function<Status(SqlConnection&)>& work) {
+  if (read_sql_ == nullptr) return RunWrite(work);
+  std::lock_guard lock(read_mu_);
+  return work(*read_sql_);
+}
+
 SqliteDatabase::~SqliteDatabase() {
+  write_sql_.reset();
+  read_sql_.reset();
   sqlite3_finalize(upsert_);
   sqlite3_close(read_db_);
   sqlite3_close(write_db_);

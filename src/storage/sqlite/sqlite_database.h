@@ -23,6 +23,8 @@ class SqliteDatabase final : public Database, public AlertStore {
   AlertStore& alerts() override { return *this; }
   std::string Engine() const override { return "sqlite"; }
   Result<int> SchemaVersion() override;
+  Status RunWrite(const std::function<Status(SqlConnection&)>& work) override;
+  Status RunRead(const std::function<Status(SqlConnection&)>& work) override;
 
   Result<std::vector<AlertUpsert>> UpsertAlerts(const std::vector<Alert>& alerts) override;
   Result<Alert> GetAlert(std::uint64_t fingerprint) override;
@@ -42,8 +44,10 @@ class SqliteDatabase final : public Database, public AlertStore {
   std::mutex write_mu_;
   sqlite3* write_db_ = nullptr;   // GUARDED_BY(write_mu_)
   sqlite3_stmt* upsert_ = nullptr;  // GUARDED_BY(write_mu_)
+  std::unique_ptr<SqlConnection> write_sql_;  // GUARDED_BY(write_mu_)
   std::mutex read_mu_;
   sqlite3* read_db_ = nullptr;  // GUARDED_BY(read_mu_)
+  std::unique_ptr<SqlConnection> read_sql_;  // GUARDED_BY(read_mu_); null for :memory:
 };
 
 }  // namespace vakt::storage
