@@ -394,24 +394,58 @@ double SmirnovSf(long n, double d) {
   const long double ln = static_cast<long double>(n);
   const long last = static_cast<long>(std::floor(ln * (1.0L - ld)));
   const long double log_n_factorial = std::lgamma(ln + 1.0L);
-  // Birnbaum-Tingey: every term is positive, so the sum is well conditioned.
-  long double sum = 0.0L;
-  long double max_term = 0.0L;
-  for (long v = 0; v <= last; ++v) {
+  const long double log_d = std::log(ld);
+  // log of the Birnbaum-Tingey term C(n,v) d (d+v/n)^(v-1) (1-d-v/n)^(n-v).
+  auto log_term = [&](long v) -> long double {
     const long double vl = static_cast<long double>(v);
     const long double evn = ld + vl / ln;
     const long double omevn = 1.0L - evn;
-    if (omevn <= 0.0L && v < n) continue;
-    long double log_term = log_n_factorial - std::lgamma(vl + 1.0L) - std::lgamma(ln - vl + 1.0L) +
-                           std::log(ld) + (vl - 1.0L) * std::log(evn);
-    if (n - v > 0) log_term += (ln - vl) * std::log(omevn);
-    const long double term = std::exp(log_term);
-    sum += term;
-    max_term = std::max(max_term, term);
-    // The terms rise then fall; once far below the peak the rest cannot matter.
-    if (term < max_term * 1e-25L && v > 16) break;
+    long double t = log_n_factorial - std::lgamma(vl + 1.0L) - std::lgamma(ln - vl + 1.0L) + log_d +
+                    (vl - 1.0L) * std::log(evn);
+    if (v < n) {
+      if (omevn <= 0.0L) return -std::numeric_limits<long double>::infinity();
+      t += (ln - vl) * std::log(omevn);
+    }
+    return t;
+  };
+  // Every term is positive and the terms are unimodal in v, so the sum is well conditioned and
+  // only a window around the peak matters: locate the peak by ternary search, then add terms
+  // outwards until they fall below 1e-30 of the peak. For n = 1e5 this evaluates a few thousand
+  // terms instead of 1e5.
+  long lo = 0;
+  long hi = last;
+  while (hi - lo > 2) {
+    const long m1 = lo + (hi - lo) / 3;
+    const long m2 = hi - (hi - lo) / 3;
+    if (log_term(m1) < log_term(m2)) {
+      lo = m1 + 1;
+    } else {
+      hi = m2 - 1;
+    }
   }
-  return ClipProbability(static_cast<double>(sum));
+  long peak = lo;
+  long double peak_log = log_term(lo);
+  for (long v = lo + 1; v <= hi; ++v) {
+    const long double t = log_term(v);
+    if (t > peak_log) {
+      peak_log = t;
+      peak = v;
+    }
+  }
+  if (std::isinf(peak_log)) return 0.0;
+  constexpr long double kNegligible = -69.1L;  // ln(1e-30)
+  long double sum = 1.0L;  // terms scaled by exp(-peak_log)
+  for (long v = peak - 1; v >= 0; --v) {
+    const long double rel = log_term(v) - peak_log;
+    sum += std::exp(rel);
+    if (rel < kNegligible) break;
+  }
+  for (long v = peak + 1; v <= last; ++v) {
+    const long double rel = log_term(v) - peak_log;
+    sum += std::exp(rel);
+    if (rel < kNegligible) break;
+  }
+  return ClipProbability(static_cast<double>(std::exp(peak_log + std::log(sum))));
 }
 
 double KolmogorovNSf(long n, double x) {

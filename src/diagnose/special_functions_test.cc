@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <vector>
 
@@ -38,6 +39,27 @@ TEST(SpecialFunctionsTest, KolmogorovAndSmirnovMatchScipy) {
   ExpectRelNear(0.11224966667072497, KolmogorovSf(1.2), "kolmogorov(1.2)");
   ExpectRelNear(0.01571942744940561, SmirnovSf(50, 0.2), "smirnov(50, 0.2)");
   ExpectRelNear(0.01806981293722266, SmirnovSf(5000, 0.02), "smirnov(5000, 0.02)");
+}
+
+// The peak-window summation must equal the plain Birnbaum-Tingey sum over every term.
+TEST(SpecialFunctionsTest, SmirnovWindowedSumEqualsFullSum) {
+  for (long n : {3L, 17L, 141L, 1000L, 20000L, 100000L}) {
+    for (double d : {0.001, 0.01, 0.03, 0.1, 0.25, 0.5, 0.8}) {
+      const long last = static_cast<long>(std::floor(n * (1.0L - d)));
+      long double full = 0;
+      for (long v = 0; v <= last; ++v) {
+        const long double e = d + static_cast<long double>(v) / n;
+        if (e >= 1.0L) continue;  // (1 - e)^(n - v) = 0
+        long double t = std::lgamma(n + 1.0L) - std::lgamma(v + 1.0L) - std::lgamma(n - v + 1.0L) +
+                        std::log(static_cast<long double>(d)) + (v - 1.0L) * std::log(e);
+        if (v < n) t += (n - v) * std::log(1.0L - e);
+        full += std::exp(t);
+      }
+      const double expected = std::min(1.0, static_cast<double>(full));
+      ExpectRelNear(expected, SmirnovSf(n, d),
+                    "smirnov(" + std::to_string(n) + ", " + std::to_string(d) + ")");
+    }
+  }
 }
 
 TEST(SpecialFunctionsTest, KstwoSfCoversEveryRegime) {

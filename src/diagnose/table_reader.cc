@@ -101,7 +101,7 @@ class CsvParser {
       const char c = chunk[i];
       switch (state_) {
         case State::kFieldStart:
-          if (fields_.empty()) record_line_ = line_;
+          if (field_ends_.empty()) record_line_ = line_;
           field_columns_.push_back(column_);
           if (c == '"') {
             state_ = State::kQuoted;
@@ -117,7 +117,7 @@ class CsvParser {
                  chunk[end] != '\r' && chunk[end] != '"') {
             ++end;
           }
-          field_.append(chunk.data() + i, end - i);
+          record_.append(chunk.data() + i, end - i);
           column_ += end - i;
           i = end;
           if (i == chunk.size()) return Status::Ok();
@@ -130,13 +130,13 @@ class CsvParser {
           if (c == '"') {
             state_ = State::kQuoteInQuoted;
           } else {
-            field_.push_back(c);
+            record_.push_back(c);
           }
           Advance(c);
           break;
         case State::kQuoteInQuoted:
           if (c == '"') {
-            field_.push_back('"');
+            record_.push_back('"');
             state_ = State::kQuoted;
             Advance(c);
           } else if (c == ',' || c == '\n' || c == '\r') {
@@ -162,10 +162,9 @@ class CsvParser {
     if (state_ == State::kQuoted) return Error("unterminated quoted field at end of file");
     // The last record may lack its line break; "a,b," at EOF still has an (empty) last field.
     if (state_ == State::kUnquoted || state_ == State::kQuoteInQuoted ||
-        (state_ == State::kFieldStart && !fields_.empty())) {
-      if (field_columns_.size() == fields_.size()) field_columns_.push_back(column_);
-      fields_.push_back(std::move(field_));
-      field_.clear();
+        (state_ == State::kFieldStart && !field_ends_.empty())) {
+      if (field_columns_.size() == field_ends_.size()) field_columns_.push_back(column_);
+      field_ends_.push_back(record_.size());
       VAKT_RETURN_IF_ERROR(EndOfRecord());
     }
     if (!have_header_) return Status::InvalidArgument(name_ + ": empty file (no header row)");
@@ -193,8 +192,7 @@ class CsvParser {
 
   // Handles the delimiter `d` (',', '\n' or '\r') that ended the current field.
   Status EndOfField(char d) {
-    fields_.push_back(std::move(field_));
-    field_.clear();
+    field_ends_.push_back(record_.size());
     if (d == ',') {
       state_ = State::kFieldStart;
       ++column_;
@@ -207,49 +205,59 @@ class CsvParser {
     return Status::Ok();
   }
 
-  // Consumes the complete record in fields_.
+  std::string_view Field(size_t i) const {
+    const size_t begin = i == 0 ? 0 : field_ends_[i - 1];
+    return std::string_view(record_).substr(begin, field_ends_[i] - begin);
+  }
+
+  // Consumes the complete record in record_ / field_ends_. Fields live in one buffer that is
+  // reused from record to record, so parsing allocates nothing per value.
   Status EndOfRecord() {
     const int record_line = record_line_;
-    std::vector<int> columns = std::move(field_columns_);
-    field_columns_.clear();
+    const size_t n_fields = field_ends_.size();
+    auto reset = [this] {
+      record_.clear();
+      field_ends_.clear();
+      field_columns_.clear();
+    };
     if (!have_header_) {
       have_header_ = true;
-      header_ = std::move(fields_);
-      fields_.clear();
+      for (size_t i = 0; i < n_fields; ++i) header_.emplace_back(Field(i));
+      reset();
       VAKT_RETURN_IF_ERROR(ResolveColumns(header_, schema_, name_ + ":" + std::to_string(record_line),
                                           &table_, &slots_));
       for (TableColumn& column : table_.columns) sinks_.emplace_back(&column);
       return Status::Ok();
     }
     // A blank line (one empty field) is skipped, as CSV readers commonly do.
-    if (fields_.size() == 1 && fields_[0].empty() && header_.size() > 1) {
-      fields_.clear();
+    if (n_fields == 1 && field_ends_[0] == 0 && header_.size() > 1) {
+      reset();
       return Status::Ok();
     }
-    if (fields_.size() != header_.size()) {
+    if (n_fields != header_.size()) {
       return Status::InvalidArgument(name_ + ":" + std::to_string(record_line) + ":1: row has " +
-                                     std::to_string(fields_.size()) + " fields, header has " +
+                                     std::to_string(n_fields) + " fields, header has " +
                                      std::to_string(header_.size()));
     }
-    for (size_t i = 0; i < fields_.size(); ++i) {
+    for (size_t i = 0; i < n_fields; ++i) {
       const int slot = slots_[i];
       if (slot < 0) continue;
       std::string error;
-      if (!sinks_[static_cast<size_t>(slot)].Add(fields_[i], &error)) {
+      if (!sinks_[static_cast<size_t>(slot)].Add(Field(i), &error)) {
         return Status::InvalidArgument(name_ + ":" + std::to_string(record_line) + ":" +
-                                       std::to_string(columns[i]) + ": " + error);
+                                       std::to_string(field_columns_[i]) + ": " + error);
       }
     }
     ++rows_;
-    fields_.clear();
+    reset();
     return Status::Ok();
   }
 
   std::string name_;
   const TableSchema& schema_;
   State state_ = State::kFieldStart;
-  std::string field_;
-  std::vector<std::string> fields_;
+  std::string record_;              // the bytes of every field of the current record
+  std::vector<size_t> field_ends_;  // end offset of each field in record_
   std::vector<std::string> header_;
   std::vector<int> slots_;
   std::vector<ColumnSink> sinks_;
