@@ -7,10 +7,12 @@
 #include <sstream>
 
 #include "cli/commands.h"
+#include "common/json_parse.h"
 #include "common/time_format.h"
 #include "diagnose/drift_report.h"
 #include "diagnose/regression.h"
 #include "diagnose/table_reader.h"
+#include "diagnose/triage.h"
 
 namespace vakt::cli {
 namespace {
@@ -136,6 +138,89 @@ int RunRegression(const RegressionFlags& flags) {
   return kExitOk;
 }
 
+struct TriageFlags {
+  std::string reference;
+  std::string current;
+  std::vector<std::string> categorical;
+  std::string before;
+  std::string after;
+  std::string infra;
+  std::string since_deploy;
+  std::string last_deploy;
+  bool change_window = false;
+};
+
+Result<std::vector<diagnose::InfraFinding>> ReadInfraFindings(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) return Status::NotFound("cannot open " + path);
+  std::stringstream text;
+  text << in.rdbuf();
+  VAKT_ASSIGN_OR_RETURN(nlohmann::json doc, ParseJsonStrict(text.str()));
+  if (!doc.is_array()) return Status::InvalidArgument(path + ": expected a JSON array of findings");
+  std::vector<diagnose::InfraFinding> out;
+  try {
+    for (const nlohmann::json& f : doc) {
+      diagnose::InfraFinding finding;
+      finding.metric = f.at("metric").get<std::string>();
+      finding.value = f.at("value").get<double>();
+      finding.threshold = f.value("threshold", 0.0);
+      finding.breached = f.at("breached").get<bool>();
+      finding.description = f.value("description", "");
+      out.push_back(std::move(finding));
+    }
+  } catch (const nlohmann::json::exception& e) {
+    return Status::InvalidArgument(path + ": " + e.what());
+  }
+  return out;
+}
+
+int RunTriage(const TriageFlags& flags) {
+  diagnose::TriageInput input;
+  auto fail = [](const Status& s) {
+    std::cerr << "vakt diagnose triage: " << s.message() << "\n";
+    return kExitUsage;
+  };
+  if (!flags.reference.empty() || !flags.current.empty()) {
+    if (flags.reference.empty() || flags.current.empty()) {
+      return fail(Status::InvalidArgument("--reference and --current go together"));
+    }
+    diagnose::TableSchema schema;
+    schema.categorical.insert(flags.categorical.begin(), flags.categorical.end());
+    Result<diagnose::Table> ref = diagnose::ReadTable(flags.reference, schema);
+    if (!ref.ok()) return fail(ref.status());
+    Result<diagnose::Table> cur = diagnose::ReadTable(flags.current, schema);
+    if (!cur.ok()) return fail(cur.status());
+    Result<diagnose::DriftReport> report =
+        diagnose::CompareTables(std::move(ref).value(), std::move(cur).value(), {});
+    if (!report.ok()) return fail(report.status());
+    input.drift = diagnose::SummarizeDrift(*report);
+  }
+  if (!flags.before.empty() || !flags.after.empty()) {
+    Result<std::vector<diagnose::LabeledPrediction>> before = diagnose::ReadPredictions(flags.before);
+    if (!before.ok()) return fail(before.status());
+    Result<std::vector<diagnose::LabeledPrediction>> after = diagnose::ReadPredictions(flags.after);
+    if (!after.ok()) return fail(after.status());
+    Result<diagnose::RegressionReport> report = diagnose::CompareModels(*before, *after);
+    if (!report.ok()) return fail(report.status());
+    input.regression = std::move(report).value();
+  }
+  if (!flags.infra.empty()) {
+    Result<std::vector<diagnose::InfraFinding>> infra = ReadInfraFindings(flags.infra);
+    if (!infra.ok()) return fail(infra.status());
+    input.infrastructure = std::move(infra).value();
+  }
+  if (!flags.since_deploy.empty()) {
+    Result<TimeMs> since = ParseDuration(flags.since_deploy);
+    if (!since.ok()) return fail(since.status().WithContext("--since-deploy"));
+    input.deployment.since_last_deploy_ms = *since;
+  }
+  input.deployment.last_deploy = flags.last_deploy;
+  input.deployment.inside_change_window = flags.change_window;
+  std::cout << nlohmann::json{{"hypotheses", diagnose::HypothesesToJson(diagnose::Triage(input))}}.dump(2)
+            << "\n";
+  return kExitOk;
+}
+
 }  // namespace
 
 void AddDiagnoseCommands(CLI::App& app, int& exit_code) {
@@ -181,6 +266,23 @@ void AddDiagnoseCommands(CLI::App& app, int& exit_code) {
   regression->callback([regression_flags, &exit_code] {
     exit_code = RunRegression(*regression_flags);
   });
+
+  auto triage_flags = std::make_shared<TriageFlags>();
+  auto* triage = diagnose->add_subcommand(
+      "triage", "Rank data drift / model regression / infrastructure / unknown from local evidence");
+  triage->add_option("--reference", triage_flags->reference, "Reference data for drift");
+  triage->add_option("--current", triage_flags->current, "Current data for drift");
+  triage->add_option("--categorical", triage_flags->categorical, "Categorical columns")
+      ->delimiter(',');
+  triage->add_option("--before", triage_flags->before, "Labelled predictions before the change");
+  triage->add_option("--after", triage_flags->after, "Labelled predictions after the change");
+  triage->add_option("--infra", triage_flags->infra,
+                     "JSON array of {metric, value, threshold, breached[, description]}");
+  triage->add_option("--since-deploy", triage_flags->since_deploy,
+                     "Time since the last deployment (e.g. 30m, 2d)");
+  triage->add_option("--last-deploy", triage_flags->last_deploy, "What was deployed");
+  triage->add_flag("--change-window", triage_flags->change_window, "Inside a change window");
+  triage->callback([triage_flags, &exit_code] { exit_code = RunTriage(*triage_flags); });
 }
 
 }  // namespace vakt::cli
