@@ -105,6 +105,8 @@ class CsvParser {
           field_columns_.push_back(column_);
           if (c == '"') {
             state_ = State::kQuoted;
+            quote_line_ = line_;
+            quote_column_ = column_;
             Advance(c);
             continue;
           }
@@ -159,7 +161,11 @@ class CsvParser {
   }
 
   Status Finish(Table* out) {
-    if (state_ == State::kQuoted) return Error("unterminated quoted field at end of file");
+    if (state_ == State::kQuoted) {
+      return Status::InvalidArgument(name_ + ":" + std::to_string(quote_line_) + ":" +
+                                     std::to_string(quote_column_) +
+                                     ": quoted field is not closed before end of file");
+    }
     // The last record may lack its line break; "a,b," at EOF still has an (empty) last field.
     if (state_ == State::kUnquoted || state_ == State::kQuoteInQuoted ||
         (state_ == State::kFieldStart && !field_ends_.empty())) {
@@ -264,7 +270,9 @@ class CsvParser {
   bool have_header_ = false;
   int line_ = 1;
   int column_ = 1;
-  int record_line_ = 1;            // line where the current record started
+  int record_line_ = 1;
+  int quote_line_ = 1;    // where the open quoted field started
+  int quote_column_ = 1;            // line where the current record started
   std::vector<int> field_columns_;  // byte column where each field of the record started
   int64_t rows_ = 0;
   Table table_;

@@ -57,7 +57,7 @@ TEST(ReadCsvTest, MalformedInputNamesFileLineAndColumn) {
   const std::vector<Case> cases = {
       {"a,b\n1,2\n3,x\"y\n", "t.csv:3:4: bare '\"' in an unquoted field"},
       {"a,b\n1,\"2\"x\n", "t.csv:2:6: unexpected character after closing quote"},
-      {"a,b\n1,\"open\n", "unterminated quoted field"},
+      {"a,b\n1,\"open\n", "t.csv:2:3: quoted field is not closed before end of file"},
       {"a,b\n1,2\n3\n", "t.csv:3:1: row has 1 fields, header has 2"},
       {"a,b\n1,2\n3,abc\n", "t.csv:3:3: column 'b': 'abc' is not a number"},
       {"a,a\n1,2\n", "duplicate column 'a'"},
