@@ -59,7 +59,8 @@ Result<Selector> Selector::Parse(std::string label, std::string_view text) {
           fmt::format("regex \"{}\" does not compile: {}", selector.value_, regex->error()));
     }
     selector.regex_ = std::move(regex);
-    if (selector.op_ == Op::kRegex) selector.literals_ = SplitLiteralAlternation(selector.value_);
+    selector.exact_ = SplitLiteralAlternation(selector.value_);
+    if (selector.op_ == Op::kRegex) selector.literals_ = selector.exact_;
   } else if (selector.op_ == Op::kEqual && !selector.value_.empty()) {
     selector.literals_ = {selector.value_};
   }
@@ -73,8 +74,10 @@ bool Selector::MatchesValue(std::string_view value) const {
     case Op::kNotEqual:
       return value != value_;
     case Op::kRegex:
+      if (!exact_.empty()) return std::binary_search(exact_.begin(), exact_.end(), value);
       return RE2::FullMatch(value, *regex_);
     case Op::kNotRegex:
+      if (!exact_.empty()) return !std::binary_search(exact_.begin(), exact_.end(), value);
       return !RE2::FullMatch(value, *regex_);
   }
   return false;

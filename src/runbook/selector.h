@@ -51,6 +51,9 @@ class Selector {
   std::string value_;
   std::shared_ptr<const re2::RE2> regex_;
   std::vector<std::string> literals_;
+  // exact_ holds the sorted values of a regex that is a plain literal alternation (either regex
+  // op); MatchesValue compares against them instead of running RE2, same result, far cheaper.
+  std::vector<std::string> exact_;
 };
 
 }  // namespace vakt::runbook
