@@ -242,7 +242,7 @@ class AlertmanagerBadInputTest(BadInputBase):
     # -- wrong types ---------------------------------------------------------------------------
     def test_body_not_an_array_is_400(self):
         self.refused_field("/api/v2/alerts", {"labels": {"alertname": "Bad"}}, "body")
-        self.refused_field("/api/v2/alerts", "just a string", "body")
+        self.refused_field("/api/v2/alerts", json.dumps("just a string").encode(), "body")
 
     def test_alert_not_an_object_is_400(self):
         self.refused_field("/api/v2/alerts", ["not an alert"], "[0]")
