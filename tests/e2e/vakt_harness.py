@@ -42,7 +42,8 @@ def reset_postgres(url):
     """Gives the database a fresh, empty public schema (vakt migrates it on start)."""
     subprocess.run(["psql", url, "-v", "ON_ERROR_STOP=1", "-q", "-c",
                     "DROP SCHEMA IF EXISTS public CASCADE; CREATE SCHEMA public;"],
-                   check=True, timeout=60, stdout=subprocess.DEVNULL)
+                   check=True, timeout=60, stdout=subprocess.DEVNULL,
+                   env=dict(os.environ, PGOPTIONS="-c client_min_messages=warning"))
 
 
 def free_port():
