@@ -3,7 +3,6 @@
 names the problem, and a refused request never changes the stored alerts (byte-for-byte snapshot of
 GET /api/v1/alerts?state=all before and after)."""
 
-import http.client
 import json
 import os
 import socket
@@ -11,7 +10,7 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from vakt_harness import VaktTestCase, fingerprint, main, rfc3339  # noqa: E402
+from vakt_harness import Response, VaktTestCase, fingerprint, main, rfc3339  # noqa: E402
 
 ROUTING_KEY = "B0123456789abcdef0123456789abcde"
 
@@ -66,7 +65,6 @@ def raw_post(port, path, payload, timeout=30.0):
     for line in lines[1:]:
         name, _, value = line.partition(":")
         headers[name.strip().lower()] = value.strip()
-    from vakt_harness import Response
     return Response(status, headers, body)
 
 

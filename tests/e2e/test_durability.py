@@ -9,8 +9,7 @@ import threading
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from vakt_harness import (VaktTestCase, fingerprint, main, postgres_url,  # noqa: E402
-                          request_on, reset_postgres)
+from vakt_harness import VaktTestCase, fingerprint, main, request_on  # noqa: E402
 
 THREADS = 4
 BATCH = 25
@@ -151,12 +150,7 @@ class DurabilityTest(VaktTestCase):
         self.kill_under_load(tag="kill9-sqlite")
 
     def test_sigkill_under_load_postgres_keeps_every_acknowledged_alert_once(self):
-        url = postgres_url()
-        if not url:
-            print("\nSKIP: VAKT_TEST_POSTGRES_URL is not set; no PostgreSQL to test against")
-            self.skipTest("VAKT_TEST_POSTGRES_URL is not set")
-        reset_postgres(url)
-        self.kill_under_load(database=url, tag="kill9-postgres")
+        self.kill_under_load(database=self.postgres_database(), tag="kill9-postgres")
 
     def test_sigkill_twice_in_a_row_then_restart_keeps_everything(self):
         vakt = self.start_vakt()

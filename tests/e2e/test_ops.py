@@ -8,12 +8,10 @@ import re
 import socket
 import subprocess
 import sys
-import time
 import urllib.parse
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from vakt_harness import (VaktTestCase, fingerprint, main, postgres_url,  # noqa: E402
-                          reset_postgres, vakt_bin)
+from vakt_harness import VaktTestCase, fingerprint, main, vakt_bin  # noqa: E402
 
 ROUTING_KEY = "SecretRoutingKey0123456789abcdef"  # 32 characters, must never be logged
 PROMTOOL = "/usr/bin/promtool"
@@ -253,11 +251,7 @@ class ServeProcessTest(VaktTestCase):
         self.assertNotIn(ROUTING_KEY[:16], output)
 
     def test_database_password_not_logged_or_served(self):
-        url = postgres_url()
-        if not url:
-            print("\nSKIP: VAKT_TEST_POSTGRES_URL is not set; no PostgreSQL to test against")
-            self.skipTest("VAKT_TEST_POSTGRES_URL is not set")
-        reset_postgres(url)
+        url = self.postgres_database()
         parts = urllib.parse.urlsplit(url)
         password = "Pw-e2e-7f3a9c"  # the throwaway cluster trusts loopback: any password works
         netloc = "%s:%s@%s" % (parts.username or "vakt", password, parts.hostname)

@@ -4,10 +4,8 @@ sender with vakt as its Alertmanager, and amtool reading from and writing to vak
 
 import json
 import os
-import shutil
 import subprocess
 import sys
-import time
 import urllib.parse
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))

@@ -38,12 +38,25 @@ def postgres_url():
     return os.environ.get("VAKT_TEST_POSTGRES_URL") or None
 
 
-def reset_postgres(url):
-    """Gives the database a fresh, empty public schema (vakt migrates it on start)."""
-    subprocess.run(["psql", url, "-v", "ON_ERROR_STOP=1", "-q", "-c",
-                    "DROP SCHEMA IF EXISTS public CASCADE; CREATE SCHEMA public;"],
-                   check=True, timeout=60, stdout=subprocess.DEVNULL,
+def psql(url, sql):
+    subprocess.run(["psql", url, "-v", "ON_ERROR_STOP=1", "-q", "-c", sql], check=True, timeout=60,
+                   stdout=subprocess.DEVNULL,
                    env=dict(os.environ, PGOPTIONS="-c client_min_messages=warning"))
+
+
+def create_postgres_database(url):
+    """Creates a fresh, uniquely named database on the cluster of `url`; returns (its URL, drop()).
+
+    A database of its own (rather than resetting a shared schema) keeps this test apart from any
+    other suite using the same throwaway cluster at the same time (ctest -j)."""
+    name = "vakt_e2e_%d_%s" % (os.getpid(), os.urandom(4).hex())
+    psql(url, "CREATE DATABASE %s" % name)
+    parts = urllib.parse.urlsplit(url)
+    own = urllib.parse.urlunsplit((parts.scheme, parts.netloc, "/" + name, parts.query, ""))
+
+    def drop():
+        psql(url, "DROP DATABASE IF EXISTS %s WITH (FORCE)" % name)
+    return own, drop
 
 
 def free_port():
@@ -347,6 +360,18 @@ class VaktTestCase(unittest.TestCase):
         cls.addClassCleanup(vakt.kill)
         vakt.start()
         return vakt
+
+    def postgres_database(self):
+        """URL of a fresh database on the throwaway cluster, dropped at cleanup; skips the test
+        (with a printed reason) when VAKT_TEST_POSTGRES_URL is not set."""
+        url = postgres_url()
+        if not url:
+            print("\nSKIP %s: VAKT_TEST_POSTGRES_URL is not set; no PostgreSQL to test against"
+                  % self.id())
+            self.skipTest("VAKT_TEST_POSTGRES_URL is not set")
+        own, drop = create_postgres_database(url)
+        self.addCleanup(drop)
+        return own
 
     def start_vakt(self, **kwargs):
         vakt = self.new_vakt(**kwargs)
