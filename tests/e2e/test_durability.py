@@ -116,6 +116,9 @@ class Load:
 class DurabilityTest(VaktTestCase):
     def stored_fingerprints(self, vakt, tag):
         alerts = vakt.list_alerts(state="all", filters=['run="%s"' % tag])
+        for alert in alerts:  # what came back is intact, not just present
+            self.assertEqual(fingerprint(alert["labels"]), alert["fingerprint"], alert)
+            self.assertEqual(alert["annotations"], {"summary": "durability"}, alert)
         return [a["fingerprint"] for a in alerts]
 
     def assertEveryAckStoredOnce(self, load, stored):
@@ -187,8 +190,8 @@ class DurabilityTest(VaktTestCase):
 
     def test_queue_overload_answers_503_with_retry_after_never_2xx_for_unsaved(self):
         vakt = self.start_vakt(ingest={"queue_capacity": 5, "max_batch": 5})
-        big = [{"labels": {"alertname": "Overload", "run": "overload-big", "n": str(i)}}
-               for i in range(10)]
+        big = [{"labels": {"alertname": "Overload", "run": "overload-big", "n": str(i)},
+                "annotations": {"summary": "durability"}} for i in range(10)]
         for path, body in (("/api/v2/alerts", big),
                            ("/api/v1/ingest/alertmanager", {"version": "4", "alerts": big})):
             with self.subTest(path=path):
@@ -199,8 +202,8 @@ class DurabilityTest(VaktTestCase):
                 self.assertGreaterEqual(int(response.header("retry-after")), 1)
                 self.assertEqual(vakt.snapshot(), before, "a refused batch was (partly) stored")
         # a batch that fits the queue is accepted
-        small = [{"labels": {"alertname": "Overload", "run": "overload-small", "n": str(i)}}
-                 for i in range(5)]
+        small = [{"labels": {"alertname": "Overload", "run": "overload-small", "n": str(i)},
+                  "annotations": {"summary": "durability"}} for i in range(5)]
         self.assertStatus(vakt.post("/api/v2/alerts", small), 200)
         self.assertEqual(len(self.stored_fingerprints(vakt, "overload-small")), 5)
         self.assertEqual(self.stored_fingerprints(vakt, "overload-big"), [])

@@ -4,10 +4,12 @@
 import os
 import sys
 import time
+import unittest
 import urllib.parse
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from vakt_harness import VaktTestCase, fingerprint, main, parse_rfc3339, rfc3339  # noqa: E402
+from vakt_harness import (VaktTestCase, create_postgres_database, fingerprint, main,  # noqa: E402
+                          parse_rfc3339, postgres_url, rfc3339)
 
 ROUTING_KEY = "R0123456789abcdef0123456789abcde"  # PagerDuty integration keys are 32 characters
 OTHER_ROUTING_KEY = "Zfedcba9876543210fedcba987654321"
@@ -342,6 +344,20 @@ class IngestTest(VaktTestCase):
         self.assertEqual(len(seen), len(set(seen)))
         everything = self.vakt.get("/api/v1/alerts" + q(state="all", limit="1000")).json()
         self.assertEqual(set(seen), {a["fingerprint"] for a in everything["alerts"]})
+
+
+class IngestOnPostgresTest(IngestTest):
+    """The same cases with vakt on PostgreSQL (a fresh database on the throwaway cluster)."""
+
+    @classmethod
+    def setUpClass(cls):
+        url = postgres_url()
+        if not url:
+            print("\nSKIP IngestOnPostgresTest: VAKT_TEST_POSTGRES_URL is not set")
+            raise unittest.SkipTest("VAKT_TEST_POSTGRES_URL is not set")
+        database, drop = create_postgres_database(url)
+        cls.addClassCleanup(drop)
+        cls.vakt = cls.start_class_vakt(database=database, ingest={"resolve_timeout": "1h"})
 
 
 if __name__ == "__main__":
