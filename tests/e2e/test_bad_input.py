@@ -149,6 +149,19 @@ class AlertmanagerBadInputTest(BadInputBase):
         self.assertGreater(len(payload), LIMITS["max_body_bytes"])
         self.refused("/api/v2/alerts", payload, 413, "65536")
 
+    def test_body_of_exactly_max_body_bytes_is_accepted(self):
+        payload = json.dumps([alert(test="exact-size")]).encode()
+        payload += b" " * (LIMITS["max_body_bytes"] - len(payload))
+        self.assertEqual(len(payload), LIMITS["max_body_bytes"])
+        self.assertStatus(self.vakt.post("/api/v2/alerts", payload), 200)
+        self.assertIn(fingerprint({"alertname": "Bad", "test": "exact-size"}).encode(),
+                      self.vakt.snapshot())
+
+    def test_body_one_byte_over_max_body_bytes_is_413(self):
+        payload = json.dumps([alert(test="one-over")]).encode()
+        payload += b" " * (LIMITS["max_body_bytes"] + 1 - len(payload))
+        self.refused("/api/v2/alerts", payload, 413, "65536")
+
     def test_body_over_transport_limit_is_413_problem(self):
         payload = b"[" + b" " * (600 * 1024) + b"]"
         response = raw_post(self.vakt.port, "/api/v2/alerts", payload)
@@ -189,6 +202,12 @@ class AlertmanagerBadInputTest(BadInputBase):
     def test_label_name_too_long_is_400(self):
         name = "n" * 33
         self.refused_field("/api/v2/alerts", [alert(**{name: "v"})], "[0].labels", "32 bytes")
+
+    def test_labels_names_at_limits_are_accepted(self):
+        labels = {"alertname": "Bad", "n" * 32: "v"}
+        labels.update({"l%d" % i: "v" for i in range(6)})  # 8 labels in all
+        self.assertStatus(self.vakt.post("/api/v2/alerts", [{"labels": labels}]), 200)
+        self.assertIn(fingerprint(labels).encode(), self.vakt.snapshot())
 
     def test_label_value_too_long_is_400(self):
         self.refused_field("/api/v2/alerts", [alert(test="v" * 65)], "[0].labels.test", "64 bytes")
@@ -416,6 +435,12 @@ class PagerDutyBadInputTest(BadInputBase):
         payload = json.dumps(event).encode()
         self.assertGreater(len(payload), 512 * 1024)
         self.refused("/v2/enqueue", payload, 413, "524288")
+
+    def test_body_of_exactly_512_kb_is_accepted(self):
+        payload = json.dumps(pd_trigger(dedup_key="exactly-512k")).encode()
+        payload += b" " * (512 * 1024 - len(payload))
+        self.assertEqual(len(payload), 512 * 1024)
+        self.assertStatus(self.vakt.post("/v2/enqueue", payload), 202)
 
     def test_change_event_body_over_512_kb_is_413(self):
         event = {"routing_key": ROUTING_KEY,

@@ -73,6 +73,27 @@ class IngestTest(VaktTestCase):
         self.assertEqual(alert["labels"], kept)
         self.assertEqual(alert["fingerprint"], fingerprint(kept))
 
+    def test_am_v2_timestamps_with_offset_and_nanoseconds_are_normalised(self):
+        labels = {"alertname": "Offsets", "test": "offsets"}
+        body = [{"labels": labels, "startsAt": "2024-05-01T14:00:00.123456789+02:00",
+                 "endsAt": "2024-05-01T12:30:00.5-00:00"}]
+        self.assertStatus(self.vakt.post("/api/v2/alerts", body), 200)
+        alert = self.one_alert(test="offsets")
+        self.assertEqual(parse_rfc3339(alert["startsAt"]), parse_rfc3339("2024-05-01T12:00:00.123Z"))
+        self.assertEqual(parse_rfc3339(alert["endsAt"]), parse_rfc3339("2024-05-01T12:30:00.500Z"))
+        self.assertTrue(alert["startsAt"].endswith("Z"), alert["startsAt"])
+        self.assertEqual(alert["state"], "resolved")
+
+    def test_am_v2_go_zero_times_mean_not_set(self):
+        labels = {"alertname": "ZeroTimes", "test": "zero_times"}
+        now = time.time()
+        body = [{"labels": labels, "startsAt": "0001-01-01T00:00:00Z",
+                 "endsAt": "0001-01-01T00:00:00Z"}]
+        self.assertStatus(self.vakt.post("/api/v2/alerts", body), 200)
+        alert = self.one_alert(test="zero_times")
+        self.assertEqual(alert["state"], "active")
+        self.assertAlmostEqual(parse_rfc3339(alert["startsAt"]), now, delta=30)
+
     def test_am_v2_get_filters_by_matcher_and_lists_only_active(self):
         now = time.time()
         batch = [
