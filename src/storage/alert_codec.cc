@@ -1,13 +1,70 @@
 #include "storage/alert_codec.h"
 
 #include <nlohmann/json.hpp>
+#include <string_view>
 
 namespace vakt::storage {
 
-std::string EncodeLabels(const LabelSet& labels) {
+namespace {
+
+// AppendAsciiEscaped appends `text` as a JSON string exactly as nlohmann::json::dump() writes it
+// (the short escapes for \b \t \n \f \r \" \\, \u00XX for other control characters). Returns
+// false, leaving `out` in an unspecified state, when `text` is not pure ASCII: the caller then
+// uses nlohmann's serializer, which also decides how invalid UTF-8 is handled.
+bool AppendAsciiEscaped(std::string& out, std::string_view text) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  out.push_back('"');
+  size_t plain = 0;  // start of the run of bytes copied as they are
+  for (size_t idx = 0; idx < text.size(); ++idx) {
+    auto byte = static_cast<unsigned char>(text[idx]);
+    if (byte >= 0x80) return false;
+    if (byte >= 0x20 && byte != '"' && byte != '\\') continue;
+    out.append(text.data() + plain, idx - plain);
+    plain = idx + 1;
+    switch (byte) {
+      case '\b': out.append("\\b"); break;
+      case '\t': out.append("\\t"); break;
+      case '\n': out.append("\\n"); break;
+      case '\f': out.append("\\f"); break;
+      case '\r': out.append("\\r"); break;
+      case '"': out.append("\\\""); break;
+      case '\\': out.append("\\\\"); break;
+      default:
+        out.append("\\u00");
+        out.push_back(kHex[byte >> 4]);
+        out.push_back(kHex[byte & 0xF]);
+    }
+  }
+  out.append(text.data() + plain, text.size() - plain);
+  out.push_back('"');
+  return true;
+}
+
+std::string EncodeLabelsWithNlohmann(const LabelSet& labels) {
   nlohmann::json object = nlohmann::json::object();
   for (const auto& [name, value] : labels) object[name] = value;
   return object.dump();
+}
+
+}  // namespace
+
+// EncodeLabels writes the canonical JSON object directly (the label set is already sorted by
+// name, as nlohmann's object is); byte-identical to nlohmann's dump(), which it falls back to for
+// non-ASCII text.
+std::string EncodeLabels(const LabelSet& labels) {
+  std::string out;
+  size_t size = 2;
+  for (const auto& [name, value] : labels) size += name.size() + value.size() + 6;
+  out.reserve(size);
+  out.push_back('{');
+  for (const auto& [name, value] : labels) {
+    if (out.size() > 1) out.push_back(',');
+    if (!AppendAsciiEscaped(out, name)) return EncodeLabelsWithNlohmann(labels);
+    out.push_back(':');
+    if (!AppendAsciiEscaped(out, value)) return EncodeLabelsWithNlohmann(labels);
+  }
+  out.push_back('}');
+  return out;
 }
 
 Result<LabelSet> DecodeLabels(const std::string& json) {
