@@ -2,8 +2,8 @@
 
 #include <fmt/format.h>
 
-#include <set>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace vakt {
@@ -11,46 +11,54 @@ namespace {
 
 using Json = nlohmann::json;
 
-// StrictSax wraps nlohmann's DOM builder, adding the checks it lacks (depth, duplicate keys).
-// nlohmann's parser is iterative, so a deep document costs no native stack.
+// StrictSax builds the DOM itself (what nlohmann's json_sax_dom_parser does) and adds the checks
+// that parser lacks: nesting depth and duplicate keys. Building the DOM here lets the duplicate
+// check use the object being built (one map insert per key instead of a map insert plus a
+// separate key set per object), and lets strings move from the lexer into the DOM instead of
+// being copied. nlohmann's parser is iterative, so a deep document costs no native stack.
 class StrictSax {
  public:
-  StrictSax(Json& result, const JsonLimits& limits) : dom_(result, false), limits_(limits) {}
+  StrictSax(Json& result, const JsonLimits& limits) : root_(result), limits_(limits) {}
 
-  bool null() { return dom_.null(); }
-  bool boolean(bool value) { return dom_.boolean(value); }
-  bool number_integer(Json::number_integer_t value) { return dom_.number_integer(value); }
-  bool number_unsigned(Json::number_unsigned_t value) { return dom_.number_unsigned(value); }
-  bool number_float(Json::number_float_t value, const Json::string_t& text) {
-    return dom_.number_float(value, text);
-  }
-  bool string(Json::string_t& value) { return dom_.string(value); }
-  bool binary(Json::binary_t& value) { return dom_.binary(value); }
+  bool null() { return Value(nullptr); }
+  bool boolean(bool value) { return Value(value); }
+  bool number_integer(Json::number_integer_t value) { return Value(value); }
+  bool number_unsigned(Json::number_unsigned_t value) { return Value(value); }
+  bool number_float(Json::number_float_t value, const Json::string_t& /*text*/) { return Value(value); }
+  // The lexer clears its token buffer before the next token, so its string can be moved.
+  bool string(Json::string_t& value) { return Value(std::move(value)); }
+  bool binary(Json::binary_t& value) { return Value(std::move(value)); }
 
-  bool start_object(std::size_t elements) {
+  bool start_object(std::size_t /*elements*/) {
     if (!Enter()) return false;
-    keys_.emplace_back();
-    return dom_.start_object(elements);
+    stack_.push_back(Place(Json::value_t::object));
+    return true;
   }
   bool key(Json::string_t& value) {
-    if (limits_.reject_duplicate_keys && !keys_.back().insert(value).second) {
+    auto& object = stack_.back()->get_ref<Json::object_t&>();
+    // try_emplace leaves `value` untouched when the key exists.
+    auto [slot, inserted] = object.try_emplace(std::move(value));
+    if (!inserted && limits_.reject_duplicate_keys) {
       error_ = fmt::format("duplicate key \"{}\"", value);
       return false;
     }
-    return dom_.key(value);
+    element_ = &slot->second;  // a repeated key (when allowed) is overwritten: last one wins
+    return true;
   }
   bool end_object() {
-    keys_.pop_back();
+    stack_.pop_back();
     --depth_;
-    return dom_.end_object();
+    return true;
   }
-  bool start_array(std::size_t elements) {
+  bool start_array(std::size_t /*elements*/) {
     if (!Enter()) return false;
-    return dom_.start_array(elements);
+    stack_.push_back(Place(Json::value_t::array));
+    return true;
   }
   bool end_array() {
+    stack_.pop_back();
     --depth_;
-    return dom_.end_array();
+    return true;
   }
   bool parse_error(std::size_t position, const std::string& /*last_token*/,
                    const nlohmann::detail::exception& ex) {
@@ -73,10 +81,34 @@ class StrictSax {
     return true;
   }
 
-  nlohmann::detail::json_sax_dom_parser<Json> dom_;
+  template <typename V>
+  bool Value(V&& value) {
+    Place(std::forward<V>(value));
+    return true;
+  }
+
+  // Place stores a value where the document expects the next one and returns where it went.
+  template <typename V>
+  Json* Place(V&& value) {
+    if (stack_.empty()) {
+      root_ = Json(std::forward<V>(value));
+      return &root_;
+    }
+    Json* parent = stack_.back();
+    if (parent->is_array()) {
+      auto& array = parent->get_ref<Json::array_t&>();
+      array.emplace_back(std::forward<V>(value));
+      return &array.back();
+    }
+    *element_ = Json(std::forward<V>(value));
+    return element_;
+  }
+
+  Json& root_;
   const JsonLimits& limits_;
   size_t depth_ = 0;
-  std::vector<std::set<std::string>> keys_;
+  std::vector<Json*> stack_;
+  Json* element_ = nullptr;
   std::string error_;
 };
 
