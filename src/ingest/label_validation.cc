@@ -29,25 +29,27 @@ LabelSet ReadLabelObject(const nlohmann::json& object, const std::string& field,
     return labels;
   }
   for (const auto& [name, value] : object.items()) {
-    std::string path = field + "." + name;
+    // Messages name the pair as `field.name`; built only when there is something to report.
+    auto path = [&] { return field + "." + name; };
     if (name.size() > max_name_bytes) {
       errors.push_back({field, fmt::format("name longer than {} bytes", max_name_bytes)});
       continue;
     }
     if (validate_names && !IsValidLabelName(name)) {
-      errors.push_back({path, "invalid label name (must match [a-zA-Z_][a-zA-Z0-9_]*)"});
+      errors.push_back({path(), "invalid label name (must match [a-zA-Z_][a-zA-Z0-9_]*)"});
       continue;
     }
     if (!value.is_string()) {
-      errors.push_back({path, "must be a string"});
+      errors.push_back({path(), "must be a string"});
       continue;
     }
     const auto& text = value.get_ref<const std::string&>();
     if (text.size() > max_value_bytes) {
-      errors.push_back({path, fmt::format("value longer than {} bytes", max_value_bytes)});
+      errors.push_back({path(), fmt::format("value longer than {} bytes", max_value_bytes)});
       continue;
     }
-    if (!text.empty()) labels.emplace(name, text);
+    // JSON objects iterate in name order, the LabelSet's order: append at the end.
+    if (!text.empty()) labels.emplace_hint(labels.end(), name, text);
   }
   return labels;
 }
