@@ -2,7 +2,18 @@
 
 #include <spdlog/spdlog.h>
 
+#include <sys/stat.h>
+
+#include <filesystem>
+#include <fstream>
+
 #include "api/alert_routes.h"
+#include "api/incident_routes.h"
+#include "auth/auth.h"
+#include "catalog/catalog.h"
+#include "incident/incident_service.h"
+#include "runbook/loader.h"
+#include "storage/sql_incident_store.h"
 #include "api/http_server.h"
 #include "api/ops_routes.h"
 #include "ingest/commit_queue.h"
@@ -28,6 +39,14 @@ Status App::Build() {
   queue_ = std::make_unique<ingest::CommitQueue>(database_->alerts(), config_.queue, metrics_);
   ingest_ = std::make_unique<ingest::IngestService>(database_->alerts(), *queue_, clock_,
                                                     config_.limits, metrics_);
+  incident_store_ = std::make_unique<storage::SqlIncidentStore>(*database_);
+  incidents_ = std::make_unique<incident::IncidentService>(*database_, *incident_store_, clock_,
+                                                          metrics_);
+  tokens_ = std::make_unique<auth::TokenService>(*database_, clock_);
+  VAKT_ASSIGN_OR_RETURN(auto loaded, Reload("startup"));
+  (void)loaded;
+  queue_->SetListener([this](const ingest::CommittedBatch&) { incidents_->Notify(); });
+  VAKT_RETURN_IF_ERROR(BootstrapAdminToken());
   api::HttpServerOptions http_options;
   http_options.max_body_bytes =
       std::max(config_.limits.max_body_bytes, config_.limits.max_pagerduty_body_bytes);
@@ -41,6 +60,12 @@ Status App::Build() {
   alert_context.started_at = clock_.NowMs();
   alert_context.config_text = config_.source_text;
   api::RegisterAlertRoutes(*http_, alert_context);
+  api::IncidentRoutesContext incident_context;
+  incident_context.incidents = incidents_.get();
+  incident_context.tokens = tokens_.get();
+  incident_context.clock = &clock_;
+  incident_context.reload_runbooks = [this](const std::string& actor) { return Reload(actor); };
+  api::RegisterIncidentRoutes(*http_, incident_context);
   api::RegisterOpsRoutes(*http_, metrics_, [this]() -> Status {
     if (draining_) return Status::Unavailable("draining");
     auto version = database_->SchemaVersion();
@@ -50,8 +75,57 @@ Status App::Build() {
   return Status::Ok();
 }
 
+Result<nlohmann::json> App::Reload(const std::string& actor) {
+  std::lock_guard lock(reload_mu_);
+  // Build everything new first; swap only when all of it is valid.
+  std::shared_ptr<const catalog::Catalog> catalog;
+  if (!config_.catalog_path.empty() && std::filesystem::exists(config_.catalog_path)) {
+    auto loaded = catalog::LoadCatalogFile(config_.catalog_path);
+    if (!loaded.ok()) return loaded.status().WithContext("catalogue not reloaded");
+    catalog = std::make_shared<const catalog::Catalog>(std::move(*loaded));
+  }
+  std::shared_ptr<const runbook::RunbookSet> set = std::make_shared<const runbook::RunbookSet>();
+  if (!config_.runbooks_dir.empty()) {
+    auto loaded = runbook::LoadRunbookSet({config_.runbooks_dir});
+    if (!loaded.ok()) return loaded.status().WithContext("runbooks not reloaded");
+    set = std::make_shared<const runbook::RunbookSet>(std::move(*loaded));
+  }
+  incident::Routing routing;
+  routing.matcher = std::make_shared<const dispatch::RunbookMatcher>(dispatch::RunbookMatcher::Build(set));
+  routing.catalog = catalog;
+  nlohmann::json summary = {{"runbooks", nlohmann::json::array()}, {"actor", actor}};
+  for (const auto& runbook : set->runbooks()) {
+    summary["runbooks"].push_back({{"id", runbook->id()},
+                                   {"version", runbook->metadata.version},
+                                   {"content_hash", runbook->content_hash}});
+  }
+  incidents_->SetRouting(std::move(routing));
+  spdlog::info("loaded {} runbooks (by {})", set->size(), actor);
+  return summary;
+}
+
+Status App::BootstrapAdminToken() {
+  VAKT_ASSIGN_OR_RETURN(auto active, tokens_->CountActive());
+  if (active > 0) return Status::Ok();
+  // First start: create an admin token and hand it over through a 0600 file, never the log.
+  std::error_code error;
+  std::filesystem::create_directories(config_.data_dir, error);
+  std::string path = (std::filesystem::path(config_.data_dir) / "admin.token").string();
+  VAKT_ASSIGN_OR_RETURN(std::string token, tokens_->CreateToken("admin", auth::Role::kAdmin));
+  mode_t old_mask = ::umask(077);
+  {
+    std::ofstream file(path, std::ios::trunc);
+    file << token << "\n";
+  }
+  ::umask(old_mask);
+  ::chmod(path.c_str(), 0600);
+  admin_token_path_ = path;
+  return Status::Ok();
+}
+
 Status App::Start() {
   queue_->Start();
+  incidents_->Start();
   VAKT_ASSIGN_OR_RETURN(port_, http_->Bind(config_.listen_host, config_.listen_port));
   http_thread_ = std::thread([this] { http_->Serve(); });
   spdlog::info("vakt listening on http://{}:{} (database: {})", config_.listen_host, port_,
@@ -65,6 +139,7 @@ void App::Stop() {
   if (http_) http_->Stop();  // stops accepting; in-flight handlers finish first
   if (http_thread_.joinable()) http_thread_.join();
   if (queue_) queue_->Stop();  // commits everything still queued
+  if (incidents_) incidents_->Stop();
 }
 
 }  // namespace vakt::app

@@ -2,6 +2,9 @@
 
 #include <atomic>
 #include <memory>
+#include <mutex>
+#include <nlohmann/json.hpp>
+#include <string>
 #include <thread>
 
 #include "app/app_config.h"
@@ -18,6 +21,13 @@ class IngestService;
 }  // namespace vakt::ingest
 namespace vakt::storage {
 class Database;
+class SqlIncidentStore;
+}  // namespace vakt::storage
+namespace vakt::incident {
+class IncidentService;
+}
+namespace vakt::auth {
+class TokenService;
 }
 
 namespace vakt::app {
@@ -33,13 +43,19 @@ class App {
   // Start binds the listener and starts serving in background threads.
   Status Start();
   void Stop();
+  // Reload rebuilds runbooks and the pipeline catalogue from disk and swaps them in only if all
+  // are valid; otherwise the old set keeps serving and the errors are returned. Thread-safe.
+  Result<nlohmann::json> Reload(const std::string& actor);
   int port() const { return port_; }
+  // admin_token_path is where a first start wrote the bootstrap admin token ("" if none).
+  const std::string& admin_token_path() const { return admin_token_path_; }
   const AppConfig& config() const { return config_; }
   MetricsRegistry& metrics() { return metrics_; }
 
  private:
   App(AppConfig config, const Clock& clock);
   Status Build();
+  Status BootstrapAdminToken();
 
   AppConfig config_;
   const Clock& clock_;
@@ -47,7 +63,12 @@ class App {
   std::unique_ptr<storage::Database> database_;
   std::unique_ptr<ingest::CommitQueue> queue_;
   std::unique_ptr<ingest::IngestService> ingest_;
+  std::unique_ptr<storage::SqlIncidentStore> incident_store_;
+  std::unique_ptr<incident::IncidentService> incidents_;
+  std::unique_ptr<auth::TokenService> tokens_;
   std::unique_ptr<api::HttpServer> http_;
+  std::string admin_token_path_;
+  std::mutex reload_mu_;
   std::thread http_thread_;
   int port_ = 0;
   std::atomic<bool> draining_{false};

@@ -15,6 +15,7 @@ int RunCli(int argc, char** argv) {
   AddRunbookCommands(app, exit_code);
   AddServeCommand(app, exit_code);
   AddAlertsCommands(app, exit_code);
+  AddIncidentCommands(app, exit_code);
   AddAuditCommands(app, exit_code);
   AddOncallCommands(app, exit_code);
   AddDiagnoseCommands(app, exit_code);

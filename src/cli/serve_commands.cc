@@ -65,12 +65,19 @@ int Serve(const ServeFlags& flags) {
                "\"severity\":\"critical\"}}]'\n"
             << "  then: vakt alerts list --server http://" << config.listen_host << ":"
             << server.port() << "\n"
-            << std::flush;
+            << "        vakt incident list --server http://" << config.listen_host << ":"
+            << server.port() << "\n";
+  if (!server.admin_token_path().empty()) {
+    std::cout << "  first start: an admin API token was written to " << server.admin_token_path()
+              << " (mode 0600); export VAKT_TOKEN=$(cat " << server.admin_token_path() << ")\n";
+  }
+  std::cout << std::flush;
   while (true) {
     int signal_number = 0;
     sigwait(&signals, &signal_number);
     if (signal_number == SIGHUP) {
-      spdlog::info("SIGHUP: configuration reload requested");
+      auto reloaded = server.Reload("SIGHUP");
+      if (!reloaded.ok()) spdlog::error("reload refused, old runbooks keep serving: {}", reloaded.status().message());
       continue;
     }
     spdlog::info("signal {}: draining and committing before exit", signal_number);

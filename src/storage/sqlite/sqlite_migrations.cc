@@ -78,6 +78,16 @@ CREATE TABLE incident_events (
 );
 CREATE INDEX incident_events_incident ON incident_events(incident_id, id);
 )sql"},
+      {3, R"sql(
+CREATE TABLE api_tokens (
+  id           INTEGER PRIMARY KEY AUTOINCREMENT,
+  name         TEXT   NOT NULL,
+  role         TEXT   NOT NULL,
+  token_sha256 TEXT   NOT NULL UNIQUE,
+  created_at   BIGINT NOT NULL,
+  revoked_at   BIGINT NOT NULL
+);
+)sql"},
   };
   return kMigrations;
 }
