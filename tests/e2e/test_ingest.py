@@ -254,6 +254,18 @@ class IngestTest(VaktTestCase):
         pipelines = {d["pipeline"] for d in everything}
         self.assertLessEqual({"e2e-change-pipe", "e2e-deploy-pipe"}, pipelines)
 
+    def test_ingest_endpoints_accept_senders_without_api_token(self):
+        # Prometheus, Alertmanager and PagerDuty integrations send no vakt API token.
+        labels = {"alertname": "NoToken", "test": "no_token"}
+        self.assertStatus(self.vakt.post("/api/v2/alerts", [{"labels": labels}], auth=False), 200)
+        webhook = {"version": "4", "alerts": [{"labels": dict(labels, via="webhook")}]}
+        self.assertStatus(self.vakt.post("/api/v1/ingest/alertmanager", webhook, auth=False), 200)
+        event = {"routing_key": ROUTING_KEY, "event_action": "trigger", "dedup_key": "no-token",
+                 "payload": {"summary": "s", "source": "e2e", "severity": "info"}}
+        self.assertStatus(self.vakt.post("/v2/enqueue", event, auth=False), 202)
+        self.assertEqual(len(self.alerts_matching(test="no_token")), 2)
+        self.one_alert(dedup_key="no-token")
+
     # -- dedup / merge / resolution ------------------------------------------------------------
     def test_resent_alert_updates_keeps_earliest_starts_at_and_count(self):
         labels = {"alertname": "Merge", "test": "merge", "pipeline": "etl"}

@@ -17,8 +17,11 @@ ROUTING_KEY = "SecretRoutingKey0123456789abcdef"  # 32 characters, must never be
 PROMTOOL = "/usr/bin/promtool"
 
 
-def run_vakt(args, timeout=60):
+def run_vakt(args, timeout=60, token=None):
     env = dict(os.environ)
+    env.pop("VAKT_TOKEN", None)
+    if token:
+        env["VAKT_TOKEN"] = token
     env.setdefault("ASAN_OPTIONS", "detect_leaks=0")
     return subprocess.run([vakt_bin()] + args, capture_output=True, text=True, timeout=timeout,
                           env=env, stdin=subprocess.DEVNULL)
@@ -131,7 +134,7 @@ class OpsTest(VaktTestCase):
     def test_cli_alerts_list_prints_the_alert_and_exits_0(self):
         labels = {"alertname": "CliListed", "pipeline": "cli-pipe", "severity": "warning"}
         self.assertStatus(self.vakt.post("/api/v2/alerts", [{"labels": labels}]), 200)
-        table = run_vakt(["alerts", "list", "--server", self.vakt.url])
+        table = run_vakt(["alerts", "list", "--server", self.vakt.url], token=self.vakt.admin_token())
         self.assertEqual(table.returncode, 0, table.stderr)
         self.assertIn("FINGERPRINT", table.stdout)
         line = [l for l in table.stdout.splitlines() if "CliListed" in l]
@@ -140,13 +143,14 @@ class OpsTest(VaktTestCase):
         self.assertIn("active", line[0])
 
         as_json = run_vakt(["alerts", "list", "--server", self.vakt.url, "--format", "json",
-                            "--filter", 'alertname="CliListed"'])
+                            "--filter", 'alertname="CliListed"'], token=self.vakt.admin_token())
         self.assertEqual(as_json.returncode, 0, as_json.stderr)
         listed = json.loads(as_json.stdout)["alerts"]
         self.assertEqual([a["fingerprint"] for a in listed], [fingerprint(labels)])
 
         resolved = run_vakt(["alerts", "list", "--server", self.vakt.url, "--state", "resolved",
-                             "--filter", 'alertname="CliListed"', "--format", "json"])
+                             "--filter", 'alertname="CliListed"', "--format", "json"],
+                            token=self.vakt.admin_token())
         self.assertEqual(resolved.returncode, 0, resolved.stderr)
         self.assertEqual(json.loads(resolved.stdout)["alerts"], [])
 
@@ -163,7 +167,8 @@ class OpsTest(VaktTestCase):
                 self.assertTrue(result.stderr.strip() or result.stdout.strip(), "no message")
 
     def test_cli_bad_filter_from_server_exits_2(self):
-        result = run_vakt(["alerts", "list", "--server", self.vakt.url, "--filter", "{broken"])
+        result = run_vakt(["alerts", "list", "--server", self.vakt.url, "--filter", "{broken"],
+                          token=self.vakt.admin_token())
         self.assertEqual(result.returncode, 2, result.stdout + result.stderr)
 
     def test_cli_unreachable_server_exits_nonzero_with_message(self):
@@ -249,6 +254,9 @@ class ServeProcessTest(VaktTestCase):
         self.assertTrue(output.strip(), "vakt logged nothing at all")
         self.assertNotIn(ROUTING_KEY, output)
         self.assertNotIn(ROUTING_KEY[:16], output)
+        token = vakt.admin_token()
+        if token:
+            self.assertNotIn(token, output, "the admin API token is logged")
 
     def test_database_password_not_logged_or_served(self):
         url = self.postgres_database()

@@ -303,14 +303,28 @@ class Vakt:
     def url(self):
         return "http://%s:%d" % (self.host, self.port)
 
-    def request(self, method, path, body=None, headers=None, timeout=30.0):
-        return http_request(self.host, self.port, method, path, body, headers, timeout)
+    def admin_token(self):
+        """The admin API token vakt writes on first start (data_dir/admin.token), if any."""
+        path = os.path.join(self.workdir, "data", "admin.token")
+        if not os.path.exists(path):
+            return None
+        with open(path, encoding="utf-8") as f:
+            return f.read().strip() or None
+
+    def auth_headers(self):
+        token = self.admin_token()
+        return {"Authorization": "Bearer " + token} if token else {}
+
+    def request(self, method, path, body=None, headers=None, timeout=30.0, auth=True):
+        all_headers = self.auth_headers() if auth else {}
+        all_headers.update(headers or {})
+        return http_request(self.host, self.port, method, path, body, all_headers, timeout)
 
     def get(self, path, timeout=30.0):
         return self.request("GET", path, timeout=timeout)
 
-    def post(self, path, body, headers=None, timeout=30.0):
-        return self.request("POST", path, body, headers, timeout)
+    def post(self, path, body, headers=None, timeout=30.0, auth=True):
+        return self.request("POST", path, body, headers, timeout, auth)
 
     def connection(self, timeout=30.0):
         return http.client.HTTPConnection(self.host, self.port, timeout=timeout)
