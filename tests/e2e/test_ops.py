@@ -22,7 +22,6 @@ def run_vakt(args, timeout=60, token=None):
     env.pop("VAKT_TOKEN", None)
     if token:
         env["VAKT_TOKEN"] = token
-    env.setdefault("ASAN_OPTIONS", "detect_leaks=0")
     return subprocess.run([vakt_bin()] + args, capture_output=True, text=True, timeout=timeout,
                           env=env, stdin=subprocess.DEVNULL)
 
