@@ -9,6 +9,7 @@ import socket
 import sys
 import time
 
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from vakt_harness import Response, VaktTestCase, fingerprint, main, rfc3339  # noqa: E402
 

@@ -8,6 +8,7 @@ import sys
 import threading
 import time
 
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from vakt_harness import VaktTestCase, fingerprint, main, request_on  # noqa: E402
 

@@ -7,6 +7,7 @@ import time
 import unittest
 import urllib.parse
 
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from vakt_harness import (VaktTestCase, create_postgres_database, fingerprint, main,  # noqa: E402
                           parse_rfc3339, postgres_url, rfc3339)

@@ -10,6 +10,7 @@ import subprocess
 import sys
 import urllib.parse
 
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from vakt_harness import VaktTestCase, fingerprint, main, vakt_bin  # noqa: E402
 

@@ -8,6 +8,7 @@ import subprocess
 import sys
 import urllib.parse
 
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from vakt_harness import (VaktTestCase, fingerprint, free_port, http_request, main,  # noqa: E402
                           wait_until)

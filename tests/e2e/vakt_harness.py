@@ -24,6 +24,16 @@ START_TIMEOUT_S = 60.0  # an ASan build on a busy 2-core machine can be slow to 
 STOP_TIMEOUT_S = 60.0
 
 
+def _die_with_parent():
+    """preexec_fn: the child gets SIGKILL if this test process dies, even by kill -9, so no vakt
+    or peer outlives an interrupted run (Linux prctl PR_SET_PDEATHSIG)."""
+    try:
+        import ctypes
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL, 0, 0, 0)
+    except OSError:
+        pass
+
+
 def vakt_bin():
     path = os.environ.get("VAKT_BIN", "")
     if not path:
@@ -224,7 +234,7 @@ class Vakt:
         env = dict(os.environ)  # sanitizer builds keep leak checking: a leak fails the exit code
         with open(self.stdout_path, "wb") as out, open(self.stderr_path, "wb") as err:
             self.proc = subprocess.Popen(command, stdout=out, stderr=err, stdin=subprocess.DEVNULL,
-                                         cwd=self.workdir, env=env)
+                                         cwd=self.workdir, env=env, preexec_fn=_die_with_parent)
         try:
             self.port = wait_until(self._serving_port, timeout, what="'vakt is serving on' line")
             wait_until(lambda: self.get("/readyz", timeout=5).status == 200, timeout,
@@ -401,7 +411,8 @@ class VaktTestCase(unittest.TestCase):
         out = open(os.path.join(logdir, log_prefix + ".out"), "wb")
         err_path = os.path.join(logdir, log_prefix + ".err")
         err = open(err_path, "wb")
-        proc = subprocess.Popen(command, stdout=out, stderr=err, stdin=subprocess.DEVNULL, cwd=cwd)
+        proc = subprocess.Popen(command, stdout=out, stderr=err, stdin=subprocess.DEVNULL, cwd=cwd,
+                                preexec_fn=_die_with_parent)
         out.close()
         err.close()
 
