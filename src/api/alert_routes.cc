@@ -4,6 +4,7 @@
 
 #include "api/matcher.h"
 #include "common/crypto.h"
+#include "common/redact.h"
 #include "common/time_format.h"
 #include "ingest/alertmanager_format.h"
 
@@ -33,11 +34,11 @@ Response IngestAnswer(const Result<ingest::IngestReport>& report) {
 // PagerDuty answers in its own shapes: 202 success, 400 invalid event, 413/429/503.
 Response PagerDutyAnswer(const Result<ingest::PagerDutyReport>& report, bool change) {
   if (!report.ok()) {
-    Response response = ProblemResponse(report.status());
     if (report.status().code() == StatusCode::kResourceExhausted &&
         report.status().message().find("body of") != std::string::npos) {
-      response.status = 413;
+      return ProblemResponse(413, report.status().message());
     }
+    Response response = ProblemResponse(report.status());
     if (report.status().code() == StatusCode::kInvalidArgument) {
       return JsonResponse(400, {{"status", "invalid event"},
                                 {"message", "Event object is invalid"},
@@ -163,7 +164,7 @@ void RegisterAlertRoutes(HttpServer& server, const AlertRoutesContext& context) 
                 {"buildDate", ""},
                 {"goVersion", "n/a (C++)"},
                 {"revision", ""}}},
-              {"config", {{"original", context.config_text}}},
+              {"config", {{"original", RedactUrlCredentials(context.config_text)}}},
               {"uptime", FormatRfc3339(context.started_at)}});
   });
   server.Route("GET", "/api/v2/receivers", "alertmanager_receivers", [](const Request&) {

@@ -6,6 +6,7 @@
 
 #include "app/app.h"
 #include "cli/commands.h"
+#include "common/redact.h"
 
 namespace vakt::cli {
 namespace {
@@ -57,7 +58,7 @@ int Serve(const ServeFlags& flags) {
     return kExitFailure;
   }
   std::cout << "vakt is serving on http://" << config.listen_host << ":" << server.port()
-            << "  (database " << config.database_url << ")\n"
+            << "  (database " << RedactUrlCredentials(config.database_url) << ")\n"
             << "  send a first alert:\n"
             << "    curl -sS -XPOST http://" << config.listen_host << ":" << server.port()
             << "/api/v2/alerts -H 'Content-Type: application/json' \\\n"

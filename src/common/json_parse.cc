@@ -1,5 +1,7 @@
 #include "common/json_parse.h"
 
+#include "common/redact.h"
+
 #include <fmt/format.h>
 
 #include <string>
@@ -63,10 +65,15 @@ class StrictSax {
   bool parse_error(std::size_t position, const std::string& /*last_token*/,
                    const nlohmann::detail::exception& ex) {
     // nlohmann's message already says "at line L, column C"; keep its reason part.
+    // Its "last read: '...'" part echoes raw (possibly invalid UTF-8) input: drop it, and escape
+    // whatever else is not printable so the message is always safe to serialise.
     std::string what = ex.what();
     auto colon = what.find(": ");
-    error_ = fmt::format("invalid JSON at byte {}: {}", position,
-                         colon == std::string::npos ? what : what.substr(colon + 2));
+    std::string reason = colon == std::string::npos ? what : what.substr(colon + 2);
+    if (auto last_read = reason.find("; last read:"); last_read != std::string::npos) {
+      reason.resize(last_read);
+    }
+    error_ = fmt::format("invalid JSON at byte {}: {}", position, PrintableForMessage(reason));
     return false;
   }
 

@@ -31,7 +31,11 @@ TEST(JsonParseTest, RejectsDuplicateKeysAndNamesThem) {
 }
 
 TEST(JsonParseTest, RejectsInvalidUtf8AndTrailingData) {
-  EXPECT_FALSE(ParseJsonStrict("{\"a\": \"\xff\xfe\"}").ok());
+  auto bad = ParseJsonStrict("{\"a\": \"\xff\xfe\"}");
+  ASSERT_FALSE(bad.ok());
+  // The message must be serialisable as JSON: no raw input bytes echoed back.
+  for (unsigned char c : bad.status().message()) EXPECT_TRUE(c >= 0x20 && c < 0x7f) << int(c);
+  EXPECT_NO_THROW(nlohmann::json({{"detail", bad.status().message()}}).dump());
   EXPECT_FALSE(ParseJsonStrict("{} {}").ok());
   EXPECT_FALSE(ParseJsonStrict("").ok());
 }
