@@ -119,10 +119,23 @@ def intro(m):
         "<!-- machine:end -->\n")
 
 
-def section(am, vakt, results_dir, env_txt):
+def reference_values(path):
+    """The four headline Alertmanager numbers from an earlier harness result (e.g. the shared
+    quiet-machine measurement), to show next to this run's."""
+    if not path:
+        return None
+    with open(path) as f:
+        d = json.load(f)
+    a100 = tp_stats(runs_of([d], "throughput", batch=100))
+    mem = mem_stats(runs_of([d], "memory"))
+    return {"label": os.path.basename(path), "values": [median(a100["create"]), median(a100["steady"]),
+                                                         median(a100["p99"]), median(mem["rss"])]}
+
+
+def section(am, vakt, results_dir, env_txt, reference=None):
     m = machine()
     L = [SECTION, ""]
-    L.append("`bench/ingest/run.sh` (about 35 min with `--runs 3`; `--quick` about 5 min) builds the release "
+    L.append("`bench/ingest/run.sh` (about 25 min with `--runs 3` on this machine; `--quick` about 5 min) builds the release "
              "binary, runs the shared harness `../shared/bench/alertmanager/bench.py` against Alertmanager 0.25 "
              "(Debian, in-memory) and then the same scenarios against `vakt serve` (SQLite, WAL, "
              "`synchronous=FULL`: every 2xx is committed and fsynced), with a fresh process and an empty "
@@ -154,13 +167,25 @@ def section(am, vakt, results_dir, env_txt):
         ("RSS with 100k active alerts, MiB", median(am_mem["rss"]), median(v_mem["rss"]), "≤ 0.25×",
          lambda r: r <= 0.25, 1),
     ]
-    L += ["| metric (median of runs) | Alertmanager 0.25 | vakt | vakt / AM | target (issue 2) | met |",
-          "|---|---|---|---|---|---|"]
-    for name, a, v, target, ok, nd in rows:
+    ref = reference["values"] if reference else [None] * len(rows)
+    L += ["| metric (median of runs) | Alertmanager 0.25 | vakt | vakt / AM | target (issue 2) | met |"
+          + (" AM quiet reference | vakt / reference |" if reference else ""),
+          "|---|---|---|---|---|---|" + ("---|---|" if reference else "")]
+    for (name, a, v, target, ok, nd), rv in zip(rows, ref):
         r = ratio(v, a)
-        L.append(f"| {name} | {a:,.{nd}f} | {v:,.{nd}f} | {r:.2f}× | {target} | {'yes' if ok(r) else '**no**'} |"
-                 if r is not None else f"| {name} | {a} | {v} | n/a | {target} | n/a |")
+        line = (f"| {name} | {a:,.{nd}f} | {v:,.{nd}f} | {r:.2f}× | {target} | {'yes' if ok(r) else '**no**'} |"
+                if r is not None else f"| {name} | {a} | {v} | n/a | {target} | n/a |")
+        if reference:
+            rr = ratio(v, rv)
+            line += (f" {rv:,.{nd}f} | {rr:.2f}× ({'yes' if ok(rr) else 'no'}) |" if rr is not None else " n/a | n/a |")
+        L.append(line)
     L.append("")
+    if reference:
+        L.append(f"*AM quiet reference*: `{reference['label']}` from `../shared/bench/alertmanager/results/`, "
+                 "measured earlier on this machine while it was quiet (other processes ≈ 0.01 cores); shown because "
+                 "this run's machine was shared (see *other procs* below). The *vakt / AM* column compares runs "
+                 "made under the same conditions.")
+        L.append("")
     L.append(f"Runs: Alertmanager {a100['n']} (throughput) / {am_mem['n']} (memory), vakt {v100['n']} / {v_mem['n']}.")
     L.append("")
 
@@ -236,13 +261,14 @@ def main():
     ap.add_argument("results_dir")
     ap.add_argument("--doc")
     ap.add_argument("--notes", help="markdown file appended to the section (analysis, profile)")
+    ap.add_argument("--reference", help="an earlier Alertmanager harness JSON to show next to this run's")
     a = ap.parse_args()
     am, vakt = load(a.results_dir)
     if not am or not vakt:
         sys.exit(f"need alertmanager-*.json and vakt-*.json in {a.results_dir}")
     env_path = os.path.join(a.results_dir, "env.txt")
     env_txt = open(env_path).read() if os.path.exists(env_path) else ""
-    text, _ = section(am, vakt, a.results_dir, env_txt)
+    text, _ = section(am, vakt, a.results_dir, env_txt, reference_values(a.reference))
     notes = a.notes or os.path.join(os.path.dirname(os.path.abspath(__file__)), "analysis.md")
     if os.path.exists(notes):
         text += "\n" + open(notes).read().rstrip("\n") + "\n"

@@ -169,6 +169,8 @@ echo "finished=$(date -u +%FT%TZ)" >> "$OUT/env.txt"; echo "uptime_end=$(uptime)
 
 # ---------------------------------------------------------------- 4. report
 ARGS=("$OUT")
+REFERENCE="$(ls "$REPO"/../shared/bench/alertmanager/results/alertmanager-0.25-*.json 2>/dev/null | tail -1)"
+[[ -n "$REFERENCE" ]] && ARGS+=(--reference "$REFERENCE")
 [[ $WRITE_DOC == 1 ]] && ARGS+=(--doc "$REPO/docs/BENCHMARKS.md")
 python3 "$REPO/bench/ingest/report.py" "${ARGS[@]}"
 log "results in $OUT"
