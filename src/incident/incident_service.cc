@@ -71,6 +71,9 @@ void IncidentService::Run() {
     }
     auto placed = DispatchPending();
     if (!placed.ok()) spdlog::warn("incident dispatch pass failed: {}", placed.status().ToString());
+    std::unique_lock lock(wake_mu_);
+    wake_.wait_for(lock, std::chrono::milliseconds(options_.min_pass_interval_ms),
+                   [this] { return stopping_; });
   }
 }
 

@@ -21,6 +21,9 @@ struct IncidentServiceOptions {
   TimeMs recent_deployments_ms = 24 * 3600 * 1000;
   TimeMs reconcile_interval_ms = 5000;            // catch-up pass even without new commits
   size_t batch_limit = 5000;                      // alerts handled per pass
+  // Passes are level-triggered and re-read the database, so under a stream of commits they are
+  // spaced at least this far apart instead of running once per commit.
+  TimeMs min_pass_interval_ms = 250;
 };
 
 // Routing is the hot-swappable configuration: runbooks (with their matcher) and the catalogue.
