@@ -7,43 +7,25 @@
 #include <pqxx/pqxx>
 
 #include "storage/database.h"
+#include "storage_contract/engine_fixture.h"
 #include "storage/postgres/postgres_migrations.h"
 #include "storage/sqlite/sqlite_migrations.h"
 
 namespace vakt::storage {
 namespace {
 
-// Engines to run the contract on: "sqlite" always, "postgres" when a server is configured.
-std::vector<std::string> Engines() {
-  std::vector<std::string> engines = {"sqlite"};
-  if (std::getenv("VAKT_TEST_POSTGRES_URL") != nullptr) engines.push_back("postgres");
-  return engines;
-}
-
 class AlertStoreContractTest : public ::testing::TestWithParam<std::string> {
  protected:
   void SetUp() override {
-    if (GetParam() == "sqlite") {
-      dir_ = std::filesystem::temp_directory_path() /
-             ("vakt-contract-" + std::to_string(::getpid()) + "-" +
-              ::testing::UnitTest::GetInstance()->current_test_info()->name());
-      std::filesystem::remove_all(dir_);
-      url_ = "sqlite:" + (dir_ / "vakt.db").string();
-    } else {
-      url_ = std::getenv("VAKT_TEST_POSTGRES_URL");
-      // Each test starts from an empty schema.
-      pqxx::connection conn(url_);
-      pqxx::work txn(conn);
-      txn.exec("DROP SCHEMA public CASCADE; CREATE SCHEMA public;");
-      txn.commit();
-    }
+    fixture_ = std::make_unique<ContractDatabase>(GetParam());
+    url_ = fixture_->url();
     auto db = OpenDatabase(url_);
     ASSERT_TRUE(db.ok()) << db.status().ToString();
     db_ = std::move(*db);
   }
   void TearDown() override {
     db_.reset();
-    if (!dir_.empty()) std::filesystem::remove_all(dir_);
+    fixture_.reset();
   }
 
   static Alert MakeAlert(const std::string& instance, TimeMs starts, TimeMs ends, TimeMs updated) {
@@ -57,7 +39,7 @@ class AlertStoreContractTest : public ::testing::TestWithParam<std::string> {
     return alert;
   }
 
-  std::filesystem::path dir_;
+  std::unique_ptr<ContractDatabase> fixture_;
   std::string url_;
   std::unique_ptr<Database> db_;
 };
@@ -182,7 +164,7 @@ TEST_P(AlertStoreContractTest, ReopeningAppliesNoMigrationTwice) {
   EXPECT_EQ(*(*reopened)->alerts().CountAlerts(), 1);
 }
 
-INSTANTIATE_TEST_SUITE_P(Engines, AlertStoreContractTest, ::testing::ValuesIn(Engines()),
+INSTANTIATE_TEST_SUITE_P(Engines, AlertStoreContractTest, ::testing::ValuesIn(ContractEngines()),
                          [](const auto& param_info) { return param_info.param; });
 
 TEST(OpenDatabaseTest, UnknownSchemeIsInvalidArgument) {

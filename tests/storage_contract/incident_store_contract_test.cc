@@ -8,33 +8,16 @@
 
 #include "storage/database.h"
 #include "storage/sql_incident_store.h"
+#include "storage_contract/engine_fixture.h"
 
 namespace vakt::storage {
 namespace {
 
-std::vector<std::string> Engines() {
-  std::vector<std::string> engines = {"sqlite"};
-  if (std::getenv("VAKT_TEST_POSTGRES_URL") != nullptr) engines.push_back("postgres");
-  return engines;
-}
-
 class IncidentStoreContractTest : public ::testing::TestWithParam<std::string> {
  protected:
   void SetUp() override {
-    if (GetParam() == "sqlite") {
-      dir_ = std::filesystem::temp_directory_path() /
-             ("vakt-incident-contract-" + std::to_string(::getpid()) + "-" +
-              ::testing::UnitTest::GetInstance()->current_test_info()->name());
-      std::filesystem::remove_all(dir_);
-      url_ = "sqlite:" + (dir_ / "vakt.db").string();
-    } else {
-      url_ = std::getenv("VAKT_TEST_POSTGRES_URL");
-      pqxx::connection conn(url_);
-      pqxx::work txn(conn);
-      txn.exec("DROP SCHEMA public CASCADE; CREATE SCHEMA public;");
-      txn.commit();
-    }
-    auto db = OpenDatabase(url_);
+    fixture_ = std::make_unique<ContractDatabase>(GetParam());
+    auto db = OpenDatabase(fixture_->url());
     ASSERT_TRUE(db.ok()) << db.status().ToString();
     db_ = std::move(*db);
     store_ = std::make_unique<SqlIncidentStore>(*db_);
@@ -42,7 +25,7 @@ class IncidentStoreContractTest : public ::testing::TestWithParam<std::string> {
   void TearDown() override {
     store_.reset();
     db_.reset();
-    if (!dir_.empty()) std::filesystem::remove_all(dir_);
+    fixture_.reset();
   }
 
   Alert StoredAlert(const std::string& name, TimeMs ends_at) {
@@ -78,8 +61,7 @@ class IncidentStoreContractTest : public ::testing::TestWithParam<std::string> {
     return event;
   }
 
-  std::filesystem::path dir_;
-  std::string url_;
+  std::unique_ptr<ContractDatabase> fixture_;
   std::unique_ptr<Database> db_;
   std::unique_ptr<SqlIncidentStore> store_;
 };
@@ -176,7 +158,7 @@ TEST_P(IncidentStoreContractTest, ListFiltersAndPagesNewestFirst) {
   EXPECT_LT(second_page.front().id, first_page.back().id);
 }
 
-INSTANTIATE_TEST_SUITE_P(Engines, IncidentStoreContractTest, ::testing::ValuesIn(Engines()),
+INSTANTIATE_TEST_SUITE_P(Engines, IncidentStoreContractTest, ::testing::ValuesIn(ContractEngines()),
                          [](const auto& param_info) { return param_info.param; });
 
 }  // namespace
