@@ -12,4 +12,12 @@ const char* AlertSourceName(AlertSource source) {
   return "unknown";
 }
 
+AlertSource AlertSourceFromName(std::string_view name) {
+  for (AlertSource candidate : {AlertSource::kAlertmanagerApi, AlertSource::kAlertmanagerWebhook,
+                                AlertSource::kPagerDuty, AlertSource::kGeneric}) {
+    if (name == AlertSourceName(candidate)) return candidate;
+  }
+  return AlertSource::kAlertmanagerApi;
+}
+
 }  // namespace vakt

@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "common/clock.h"
 #include "model/label_set.h"
@@ -12,6 +13,8 @@ namespace vakt {
 // AlertSource says which contract an alert came in through.
 enum class AlertSource { kAlertmanagerApi, kAlertmanagerWebhook, kPagerDuty, kGeneric };
 const char* AlertSourceName(AlertSource source);
+// AlertSourceFromName inverts AlertSourceName; unknown names read as kAlertmanagerApi.
+AlertSource AlertSourceFromName(std::string_view name);
 
 // Alert is one normalised alert, whatever format it arrived in. Pure data.
 struct Alert {

@@ -67,6 +67,20 @@ std::string EncodeLabels(const LabelSet& labels) {
   return out;
 }
 
+Result<Alert> DecodeAlert(AlertColumns columns) {
+  Alert alert;
+  alert.fingerprint = FingerprintFromSql(columns.fingerprint);
+  VAKT_ASSIGN_OR_RETURN(alert.labels, DecodeLabels(columns.labels));
+  VAKT_ASSIGN_OR_RETURN(alert.annotations, DecodeLabels(columns.annotations));
+  alert.starts_at = columns.starts_at;
+  alert.ends_at = columns.ends_at;
+  alert.updated_at = columns.updated_at;
+  alert.generator_url = std::move(columns.generator_url);
+  alert.source = AlertSourceFromName(columns.source);
+  alert.dedup_key = std::move(columns.dedup_key);
+  return alert;
+}
+
 Result<LabelSet> DecodeLabels(const std::string& json) {
   try {
     LabelSet labels;

@@ -50,21 +50,8 @@ Result<Incident> ReadIncident(const SqlRow& row) {
 }
 
 Result<Alert> ReadAlertRow(const SqlRow& row) {
-  Alert alert;
-  alert.fingerprint = FingerprintFromSql(row.Int(0));
-  VAKT_ASSIGN_OR_RETURN(alert.labels, DecodeLabels(row.Text(1)));
-  VAKT_ASSIGN_OR_RETURN(alert.annotations, DecodeLabels(row.Text(2)));
-  alert.starts_at = row.Int(3);
-  alert.ends_at = row.Int(4);
-  alert.updated_at = row.Int(5);
-  alert.generator_url = row.Text(6);
-  std::string source = row.Text(7);
-  for (AlertSource candidate : {AlertSource::kAlertmanagerApi, AlertSource::kAlertmanagerWebhook,
-                                AlertSource::kPagerDuty, AlertSource::kGeneric}) {
-    if (source == AlertSourceName(candidate)) alert.source = candidate;
-  }
-  alert.dedup_key = row.Text(8);
-  return alert;
+  return DecodeAlert({row.Int(0), row.Text(1), row.Text(2), row.Int(3), row.Int(4), row.Int(5),
+                      row.Text(6), row.Text(7), row.Text(8)});
 }
 
 std::vector<SqlValue> IncidentValues(const Incident& incident) {

@@ -48,21 +48,10 @@ Status PgError(const std::exception& error, const std::string& what) {
 }
 
 Result<Alert> ReadAlert(const pqxx::row& row) {
-  Alert alert;
-  alert.fingerprint = FingerprintFromSql(row[0].as<long long>());
-  VAKT_ASSIGN_OR_RETURN(alert.labels, DecodeLabels(row[1].as<std::string>()));
-  VAKT_ASSIGN_OR_RETURN(alert.annotations, DecodeLabels(row[2].as<std::string>()));
-  alert.starts_at = row[3].as<long long>();
-  alert.ends_at = row[4].as<long long>();
-  alert.updated_at = row[5].as<long long>();
-  alert.generator_url = row[6].as<std::string>();
-  std::string source = row[7].as<std::string>();
-  for (AlertSource candidate : {AlertSource::kAlertmanagerApi, AlertSource::kAlertmanagerWebhook,
-                                AlertSource::kPagerDuty, AlertSource::kGeneric}) {
-    if (source == AlertSourceName(candidate)) alert.source = candidate;
-  }
-  alert.dedup_key = row[8].as<std::string>();
-  return alert;
+  return DecodeAlert({row[0].as<long long>(), row[1].as<std::string>(), row[2].as<std::string>(),
+                      row[3].as<long long>(), row[4].as<long long>(), row[5].as<long long>(),
+                      row[6].as<std::string>(), row[7].as<std::string>(),
+                      row[8].as<std::string>()});
 }
 
 Result<std::unique_ptr<PgConnection>> Connect(const std::string& url,

@@ -82,21 +82,10 @@ std::string ColumnText(sqlite3_stmt* stmt, int column) {
 }
 
 Result<Alert> ReadAlert(sqlite3_stmt* stmt) {
-  Alert alert;
-  alert.fingerprint = FingerprintFromSql(sqlite3_column_int64(stmt, 0));
-  VAKT_ASSIGN_OR_RETURN(alert.labels, DecodeLabels(ColumnText(stmt, 1)));
-  VAKT_ASSIGN_OR_RETURN(alert.annotations, DecodeLabels(ColumnText(stmt, 2)));
-  alert.starts_at = sqlite3_column_int64(stmt, 3);
-  alert.ends_at = sqlite3_column_int64(stmt, 4);
-  alert.updated_at = sqlite3_column_int64(stmt, 5);
-  alert.generator_url = ColumnText(stmt, 6);
-  std::string source = ColumnText(stmt, 7);
-  for (AlertSource candidate : {AlertSource::kAlertmanagerApi, AlertSource::kAlertmanagerWebhook,
-                                AlertSource::kPagerDuty, AlertSource::kGeneric}) {
-    if (source == AlertSourceName(candidate)) alert.source = candidate;
-  }
-  alert.dedup_key = ColumnText(stmt, 8);
-  return alert;
+  return DecodeAlert({sqlite3_column_int64(stmt, 0), ColumnText(stmt, 1), ColumnText(stmt, 2),
+                      sqlite3_column_int64(stmt, 3), sqlite3_column_int64(stmt, 4),
+                      sqlite3_column_int64(stmt, 5), ColumnText(stmt, 6), ColumnText(stmt, 7),
+                      ColumnText(stmt, 8)});
 }
 
 const char* SynchronousPragma(DurabilityLevel level) {
