@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "storage/alert_codec.h"
+#include "storage/sql_audit_append.h"
 
 namespace vakt::storage {
 namespace {
@@ -75,13 +76,28 @@ std::vector<SqlValue> IncidentValues(const Incident& incident) {
           incident.context.dump()};
 }
 
+// AuditOf describes an incident event as an audit record: every lifecycle change, assignment
+// and note is in the tamper-evident log, written in the same transaction as the event row.
+audit::AuditEvent AuditOf(const IncidentEvent& event) {
+  audit::AuditEvent record;
+  record.actor = event.actor.empty() ? "system" : event.actor;
+  record.action = "incident." + event.kind;
+  record.subject = "incident/INC-" + std::to_string(event.incident_id);
+  record.details = {{"from", event.from_state},
+                    {"to", event.to_state},
+                    {"reason", event.reason},
+                    {"details", AuditSafeDetails(event.details)}};
+  return record;
+}
+
 Status InsertEvent(SqlConnection& conn, const IncidentEvent& event) {
-  return conn
-      .Query("INSERT INTO incident_events (incident_id, time, actor, kind, from_state, to_state, "
-             "reason, details) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-             {event.incident_id, event.time, event.actor, event.kind, event.from_state,
-              event.to_state, event.reason, event.details.dump()})
-      .status();
+  VAKT_RETURN_IF_ERROR(
+      conn.Query("INSERT INTO incident_events (incident_id, time, actor, kind, from_state, "
+                 "to_state, reason, details) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+                 {event.incident_id, event.time, event.actor, event.kind, event.from_state,
+                  event.to_state, event.reason, event.details.dump()})
+          .status());
+  return AppendAuditEvent(conn, AuditOf(event), event.time).status();
 }
 
 Result<std::vector<std::uint64_t>> Attach(SqlConnection& conn, std::int64_t incident_id,
@@ -237,7 +253,12 @@ Status SqlIncidentStore::UpdateIncident(const Incident& next, std::int64_t expec
 }
 
 Status SqlIncidentStore::AppendEvent(const IncidentEvent& event) {
-  return database_.RunWrite([&](SqlConnection& conn) { return InsertEvent(conn, event); });
+  return database_.RunWrite([&](SqlConnection& conn) -> Status {
+    SqlTransaction txn(conn);
+    VAKT_RETURN_IF_ERROR(txn.begin_status());
+    VAKT_RETURN_IF_ERROR(InsertEvent(conn, event));
+    return txn.Commit();
+  });
 }
 
 Result<std::vector<IncidentEvent>> SqlIncidentStore::ListEvents(std::int64_t incident_id) {

@@ -1,9 +1,11 @@
 #include "storage/postgres/postgres_migrations.h"
 
+#include "storage/schema/portable_migration.h"
+
 namespace vakt::storage {
 
 const std::vector<Migration>& PostgresMigrations() {
-  static const std::vector<Migration> kMigrations = {
+  static const std::vector<Migration> kMigrations = WithPortableMigrations({
       {1, R"sql(
 CREATE TABLE alerts (
   fingerprint      BIGINT  PRIMARY KEY,
@@ -88,7 +90,7 @@ CREATE TABLE api_tokens (
   revoked_at   BIGINT NOT NULL
 );
 )sql"},
-  };
+  }, "postgres");
   return kMigrations;
 }
 

@@ -1,9 +1,11 @@
 #include "storage/sqlite/sqlite_migrations.h"
 
+#include "storage/schema/portable_migration.h"
+
 namespace vakt::storage {
 
 const std::vector<Migration>& SqliteMigrations() {
-  static const std::vector<Migration> kMigrations = {
+  static const std::vector<Migration> kMigrations = WithPortableMigrations({
       {1, R"sql(
 CREATE TABLE alerts (
   fingerprint      INTEGER PRIMARY KEY,   -- Alertmanager fingerprint, 64 bits stored signed
@@ -88,7 +90,7 @@ CREATE TABLE api_tokens (
   revoked_at   BIGINT NOT NULL
 );
 )sql"},
-  };
+  }, "sqlite");
   return kMigrations;
 }
 

@@ -1,12 +1,13 @@
 #pragma once
 
+#include <string>
 #include <vector>
 
 namespace vakt::storage {
 
 struct Migration {
   int version;
-  const char* sql;
+  std::string sql;
 };
 
 // SqliteMigrations lists the schema in order. Append only: an applied migration never changes.

@@ -1,0 +1,37 @@
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "storage/sqlite/sqlite_migrations.h"
+
+namespace vakt::storage {
+
+// PortableMigration is a schema step written once for both engines. Tables added after v3 use
+// the common dialect (TEXT, BIGINT) plus one placeholder, {{ID}}, for an auto-numbered primary
+// key. Each feature keeps its tables in its own file under storage/schema/ so that subsystems
+// grow the schema without editing one shared list of SQL.
+struct PortableMigration {
+  int version;
+  std::string_view sql;
+};
+
+// RenderMigration substitutes the placeholders for `engine` ("sqlite" or "postgres").
+Migration RenderMigration(const PortableMigration& migration, std::string_view engine);
+
+// WithPortableMigrations appends the feature migrations, rendered for `engine`, to an engine's
+// own list (v1–v3).
+std::vector<Migration> WithPortableMigrations(std::vector<Migration> engine_migrations,
+                                              std::string_view engine);
+
+// PortableMigrations lists every feature migration in version order (v4 on).
+const std::vector<PortableMigration>& PortableMigrations();
+
+// One function per feature schema file. Append only: an applied migration never changes.
+PortableMigration AuditSchema();          // v4 audit_schema.cc (issue 7)
+PortableMigration StepSchema();           // v5 step_schema.cc (issue 4)
+PortableMigration PagingSchema();         // v6 paging_schema.cc (issue 5)
+PortableMigration RunbookHistorySchema();  // v7 runbook_history_schema.cc (issues 3, 9)
+
+}  // namespace vakt::storage
