@@ -81,7 +81,7 @@ Result<AppConfig> LoadAppConfig(const std::string& path) {
   if (root.IsNull()) return config;
   VAKT_RETURN_IF_ERROR(CheckKeys(path, root,
                                  {"listen", "database", "runbooks", "catalog", "oncall", "web",
-                                  "data_dir", "durability", "ingest", "http"},
+                                  "data_dir", "durability", "ingest", "http", "log"},
                                  "vakt.yaml"));
   std::string text;
   if (root["listen"]) {
@@ -126,6 +126,12 @@ Result<AppConfig> LoadAppConfig(const std::string& path) {
       if (!duration.ok()) return Status::InvalidArgument(Where(path, ingest["resolve_timeout"]) + ": " + duration.status().message());
       limits.resolve_timeout_ms = *duration;
     }
+  }
+  if (const YAML::Node log = root["log"]) {
+    VAKT_RETURN_IF_ERROR(CheckKeys(path, log, {"format", "level"}, "log"));
+    if (log["format"]) VAKT_RETURN_IF_ERROR(Read(path, log["format"], config.log.format));
+    if (log["level"]) VAKT_RETURN_IF_ERROR(Read(path, log["level"], config.log.level));
+    VAKT_RETURN_IF_ERROR(ValidateLogOptions(config.log).WithContext(Where(path, log)));
   }
   if (const YAML::Node http = root["http"]) {
     VAKT_RETURN_IF_ERROR(CheckKeys(path, http, {"threads"}, "http"));

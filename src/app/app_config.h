@@ -2,6 +2,7 @@
 
 #include <string>
 
+#include "app/logging.h"
 #include "common/status.h"
 #include "ingest/commit_queue.h"
 #include "ingest/limits.h"
@@ -23,6 +24,7 @@ struct AppConfig {
   ingest::IngestLimits limits;
   ingest::CommitQueueOptions queue;
   size_t http_threads = 32;
+  LogOptions log;
   std::string source_text;  // the YAML as loaded, for GET /api/v2/status
 };
 

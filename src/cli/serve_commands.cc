@@ -17,6 +17,8 @@ struct ServeFlags {
   std::string database;
   std::string runbooks;
   std::string web;
+  std::string log_format;
+  std::string log_level;
 };
 
 int Serve(const ServeFlags& flags) {
@@ -38,6 +40,12 @@ int Serve(const ServeFlags& flags) {
   if (!flags.database.empty()) config.database_url = flags.database;
   if (!flags.runbooks.empty()) config.runbooks_dir = flags.runbooks;
   if (!flags.web.empty()) config.web_dir = flags.web;
+  if (!flags.log_format.empty()) config.log.format = flags.log_format;
+  if (!flags.log_level.empty()) config.log.level = flags.log_level;
+  if (Status status = app::ConfigureLogging(config.log); !status.ok()) {
+    std::cerr << "vakt serve: " << status.message() << "\n";
+    return kExitUsage;
+  }
 
   // Signals are taken synchronously by this thread only: every other thread inherits the mask.
   sigset_t signals;
@@ -57,22 +65,32 @@ int Serve(const ServeFlags& flags) {
     std::cerr << "vakt serve: " << status.ToString() << "\n";
     return kExitFailure;
   }
-  std::cout << "vakt is serving on http://" << config.listen_host << ":" << server.port()
-            << "  (database " << RedactUrlCredentials(config.database_url) << ")\n"
-            << "  send a first alert:\n"
-            << "    curl -sS -XPOST http://" << config.listen_host << ":" << server.port()
-            << "/api/v2/alerts -H 'Content-Type: application/json' \\\n"
-            << "      -d '[{\"labels\":{\"alertname\":\"FeatureDrift\",\"pipeline\":\"fraud-scoring\","
-               "\"severity\":\"critical\"}}]'\n"
-            << "  then: vakt alerts list --server http://" << config.listen_host << ":"
-            << server.port() << "\n"
-            << "        vakt incident list --server http://" << config.listen_host << ":"
-            << server.port() << "\n";
-  if (!server.admin_token_path().empty()) {
-    std::cout << "  first start: an admin API token was written to " << server.admin_token_path()
-              << " (mode 0600); export VAKT_TOKEN=$(cat " << server.admin_token_path() << ")\n";
+  if (config.log.format == "json") {
+    // Log shippers read stdout line by line: the banner becomes records too.
+    spdlog::info("vakt is serving on http://{}:{} (database {})", config.listen_host, server.port(),
+                 RedactUrlCredentials(config.database_url));
+    if (!server.admin_token_path().empty()) {
+      spdlog::info("first start: an admin API token was written to {} (mode 0600)",
+                   server.admin_token_path());
+    }
+  } else {
+    std::cout << "vakt is serving on http://" << config.listen_host << ":" << server.port()
+              << "  (database " << RedactUrlCredentials(config.database_url) << ")\n"
+              << "  send a first alert:\n"
+              << "    curl -sS -XPOST http://" << config.listen_host << ":" << server.port()
+              << "/api/v2/alerts -H 'Content-Type: application/json' \\\n"
+              << "      -d '[{\"labels\":{\"alertname\":\"FeatureDrift\",\"pipeline\":\"fraud-scoring\","
+                 "\"severity\":\"critical\"}}]'\n"
+              << "  then: vakt alerts list --server http://" << config.listen_host << ":"
+              << server.port() << "\n"
+              << "        vakt incident list --server http://" << config.listen_host << ":"
+              << server.port() << "\n";
+    if (!server.admin_token_path().empty()) {
+      std::cout << "  first start: an admin API token was written to " << server.admin_token_path()
+                << " (mode 0600); export VAKT_TOKEN=$(cat " << server.admin_token_path() << ")\n";
+    }
+    std::cout << std::flush;
   }
-  std::cout << std::flush;
   while (true) {
     int signal_number = 0;
     sigwait(&signals, &signal_number);
@@ -100,6 +118,8 @@ void AddServeCommand(CLI::App& app, int& exit_code) {
                     "sqlite:PATH (default sqlite:var/vakt.db) or postgres://user@host:port/db");
   serve->add_option("--runbooks", flags->runbooks, "runbook directory (default examples/runbooks)");
   serve->add_option("--web", flags->web, "web console directory (default web/dist)");
+  serve->add_option("--log-format", flags->log_format, "text (default) or json (one object a line)");
+  serve->add_option("--log-level", flags->log_level, "trace, debug, info (default), warn, error");
   serve->callback([flags, &exit_code] { exit_code = Serve(*flags); });
 }
 

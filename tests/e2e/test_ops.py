@@ -227,6 +227,28 @@ class ServeProcessTest(VaktTestCase):
         vakt = self.start_vakt()
         self.assertEqual(vakt.stop(), 0)
 
+    def test_json_log_format_writes_one_parseable_object_per_line(self):
+        vakt = self.start_vakt(extra={"log": {"format": "json", "level": "info"}})
+        alert = [{"labels": {"alertname": "JsonLogs", "pipeline": "p\"q"}}]
+        self.assertStatus(vakt.post("/api/v2/alerts", alert), 200)
+        self.assertEqual(vakt.stop(), 0)
+        lines = [line for line in vakt.stdout().splitlines() if line.strip()]
+        self.assertGreaterEqual(len(lines), 2, vakt.stdout())
+        for line in lines:
+            with self.subTest(line=line):
+                record = json.loads(line)
+                self.assertEqual(set(record), {"time", "level", "logger", "thread", "msg"})
+                self.assertRegex(record["time"], r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$")
+        messages = [json.loads(line)["msg"] for line in lines]
+        self.assertTrue(any("vakt is serving on http://" in m for m in messages), messages)
+        self.assertTrue(any("stopped cleanly" in m for m in messages), messages)
+
+    def test_unknown_log_format_is_refused_with_file_line_column(self):
+        vakt = self.new_vakt(extra={"log": {"format": "xml"}})
+        result = run_vakt(["serve", "--config", vakt.config_path], timeout=60)
+        self.assertEqual(result.returncode, 2, result.stderr)
+        self.assertRegex(result.stderr, r"vakt\.yaml:\d+:\d+.*log\.format")
+
     def test_logs_and_api_never_contain_the_routing_key(self):
         vakt = self.start_vakt()
         trigger = {"routing_key": ROUTING_KEY, "event_action": "trigger", "dedup_key": "secret-1",
