@@ -30,6 +30,10 @@ std::vector<Migration> WithPortableMigrations(std::vector<Migration> engine_migr
 const std::vector<PortableMigration>& PortableMigrations() {
   static const std::vector<PortableMigration> kMigrations = {
       AuditSchema(),
+      StepSchema(),
+      PagingSchema(),
+      RunbookHistorySchema(),
+      DiagnosisSchema(),
   };
   return kMigrations;
 }
