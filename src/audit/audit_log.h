@@ -19,8 +19,13 @@ namespace vakt::audit {
 // AuditLog appends audit events as leaves of an RFC 6962 Merkle tree held in an AuditLeafStore,
 // signs checkpoints and serves inclusion and consistency proofs. It keeps every tree node in
 // memory (rebuilt from the stored leaf hashes on Open) so proofs are O(log n).
-// Thread-safe: appends, checkpoints and proofs are serialized by one mutex. Only one AuditLog
-// may write a given store at a time; a second writer's append fails with FailedPrecondition.
+// Other writers may append to the same store (the server's stores append leaves inside their
+// own SQL transactions, other vakt instances share the database): before it appends, signs a
+// checkpoint or serves a proof beyond its tree, the log catches up by reading the newer leaves,
+// checking that their seq continues its tree and recomputing each leaf hash from the bytes.
+// Thread-safe: appends, checkpoints and proofs are serialized by one mutex. If another writer
+// appends between the catch-up and the store commit, the append fails with FailedPrecondition
+// and nothing is written (the log never forks).
 class AuditLog {
  public:
   // Open loads the leaf hashes of `store` and rebuilds the tree. It trusts the stored hashes
@@ -35,18 +40,27 @@ class AuditLog {
   // AppendBatch records events in one store transaction and returns the first seq.
   Result<std::uint64_t> AppendBatch(std::span<const AuditEvent> events);
 
+  // CatchUp adds the leaves other writers stored beyond this tree. Corruption naming the seq
+  // when a stored leaf's seq does not continue the tree, its bytes do not hash to its stored
+  // leaf hash, or its record is unreadable; store errors as they are.
+  Status CatchUp();
+
   std::uint64_t size() const;
   Hash Root() const;
-  // SignCheckpoint signs the current tree head, stores it and returns the signed note.
+  // SignCheckpoint catches up, signs the current tree head, stores it and returns the signed
+  // note.
   Result<std::string> SignCheckpoint();
 
-  Result<std::vector<Hash>> InclusionProof(std::uint64_t index, std::uint64_t tree_size) const;
-  Result<std::vector<Hash>> ConsistencyProof(std::uint64_t old_size, std::uint64_t new_size) const;
-  Result<Hash> RootAt(std::uint64_t tree_size) const;
+  // The proofs and RootAt catch up first when asked about a size beyond the current tree;
+  // InvalidArgument when the size is beyond the stored log too.
+  Result<std::vector<Hash>> InclusionProof(std::uint64_t index, std::uint64_t tree_size);
+  Result<std::vector<Hash>> ConsistencyProof(std::uint64_t old_size, std::uint64_t new_size);
+  Result<Hash> RootAt(std::uint64_t tree_size);
 
  private:
   AuditLog(AuditLeafStore& store, const Clock& clock, const NoteSigner& signer,
            std::string origin);
+  Status CatchUpLocked();  // REQUIRES: mu_ held
 
   AuditLeafStore& store_;
   const Clock& clock_;

@@ -76,9 +76,34 @@ TEST_F(AuditLogTest, ReopenRebuildsTheSameTreeAndContinues) {
   ASSERT_TRUE(reopened.ok());
   EXPECT_EQ((*reopened)->Root(), root);
   EXPECT_EQ(*(*reopened)->Append(Event(99)), 20u);
-  // The first handle is now stale: its append must not fork the log.
-  EXPECT_EQ(log_->Append(Event(100)).status().code(), StatusCode::kFailedPrecondition);
+  // The first handle is now stale: it catches up with the other writer instead of forking.
+  EXPECT_EQ(*log_->Append(Event(100)), 21u);
+  EXPECT_EQ(log_->Root(), (*reopened)->RootAt(22).value());
   EXPECT_TRUE(Verify().ok()) << Verify().ToString();
+}
+
+TEST_F(AuditLogTest, StoreRefusesASecondLeafForTheSameSeq) {
+  Fill();
+  // Two writers racing for seq 20: the later commit is refused, so the log cannot fork.
+  AuditLeaf rival{20, *CanonicalAuditJson({20, clock_.NowMs(), Event(7)}), {}};
+  rival.leaf_hash = HashLeaf(rival.data);
+  AuditLeaf late{20, *CanonicalAuditJson({20, clock_.NowMs(), Event(8)}), {}};
+  late.leaf_hash = HashLeaf(late.data);
+  ASSERT_TRUE(store_.AppendLeaves(std::span<const AuditLeaf>(&rival, 1)).ok());
+  EXPECT_EQ(store_.AppendLeaves(std::span<const AuditLeaf>(&late, 1)).code(),
+            StatusCode::kFailedPrecondition);
+  EXPECT_EQ(*store_.Size(), 21u);
+}
+
+TEST_F(AuditLogTest, CatchUpRejectsALeafWhoseBytesDoNotMatchItsHash) {
+  Fill();
+  AuditLeaf forged{20, *CanonicalAuditJson({20, clock_.NowMs(), Event(7)}), {}};
+  forged.leaf_hash = HashLeaf("something else");
+  ASSERT_TRUE(store_.AppendLeaves(std::span<const AuditLeaf>(&forged, 1)).ok());
+  Status status = log_->CatchUp();
+  EXPECT_EQ(status.code(), StatusCode::kCorruption);
+  EXPECT_NE(status.message().find("seq 20"), std::string::npos) << status.message();
+  EXPECT_EQ(log_->size(), 20u);
 }
 
 TEST_F(AuditLogTest, TimeNeverGoesBackwards) {

@@ -35,12 +35,14 @@ nlohmann::json AuditSafeDetails(const nlohmann::json& details) {
   return WithoutFloats(details);
 }
 
+Status LockAuditAppends(SqlConnection& conn) {
+  if (conn.Engine() != "postgres") return Status::Ok();
+  return conn.Query("SELECT pg_advisory_xact_lock($1)", {kAuditAppendLockKey}).status();
+}
+
 Result<std::uint64_t> AppendAuditEvent(SqlConnection& conn, const audit::AuditEvent& event,
                                        TimeMs now) {
-  if (conn.Engine() == "postgres") {
-    VAKT_RETURN_IF_ERROR(
-        conn.Query("SELECT pg_advisory_xact_lock($1)", {kAuditAppendLockKey}).status());
-  }
+  VAKT_RETURN_IF_ERROR(LockAuditAppends(conn));
   VAKT_ASSIGN_OR_RETURN(
       SqlRows last, conn.Query("SELECT seq, time FROM audit_leaves ORDER BY seq DESC LIMIT 1", {}));
   audit::AuditRecord record;

@@ -20,6 +20,11 @@ namespace vakt::storage {
 Result<std::uint64_t> AppendAuditEvent(SqlConnection& conn, const audit::AuditEvent& event,
                                        TimeMs now);
 
+// LockAuditAppends orders audit appends across transactions and vakt instances: on PostgreSQL a
+// transaction-scoped advisory lock, on SQLite nothing (its write transaction already does).
+// REQUIRES: an open transaction on `conn`.
+Status LockAuditAppends(SqlConnection& conn);
+
 // AuditSafeDetails returns `details` as an object the audit grammar accepts: floats become
 // their shortest decimal text (the grammar has integers only), a non-object is wrapped as
 // {"value": …}.
