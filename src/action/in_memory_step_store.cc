@@ -34,7 +34,7 @@ Result<StepRecord> InMemoryStepStore::CompareAndSet(const StepRecord& next,
   return found->second;
 }
 
-std::vector<StepRecord> InMemoryStepStore::List(const std::string& incident_id) const {
+Result<std::vector<StepRecord>> InMemoryStepStore::List(const std::string& incident_id) const {
   std::lock_guard<std::mutex> lock(mu_);
   std::vector<StepRecord> out;
   for (const auto& [key, record] : records_) {

@@ -15,7 +15,7 @@ class InMemoryStepStore final : public StepStore {
   Result<StepRecord> Get(const StepKey& key) const override;
   Result<StepRecord> CompareAndSet(const StepRecord& next,
                                    std::uint64_t expected_version) override;
-  std::vector<StepRecord> List(const std::string& incident_id) const override;
+  Result<std::vector<StepRecord>> List(const std::string& incident_id) const override;
 
  private:
   mutable std::mutex mu_;

@@ -178,7 +178,8 @@ Result<StepRecord> FinishRun(StepStore& store, const StepKey& key, std::string_v
 
 Result<int> ReconcileAllAfterCrash(StepStore& store, TimeMs now) {
   int changed = 0;
-  for (StepRecord record : store.List("")) {
+  VAKT_ASSIGN_OR_RETURN(std::vector<StepRecord> records, store.List(""));
+  for (StepRecord record : records) {
     const std::uint64_t expected = record.version;
     if (!ReconcileAfterCrash(record, now)) continue;
     VAKT_RETURN_IF_ERROR(store.CompareAndSet(record, expected).status());

@@ -5,6 +5,7 @@
 #include <string_view>
 #include <vector>
 
+#include "action/approval.h"
 #include "common/clock.h"
 #include "common/status.h"
 
@@ -55,7 +56,21 @@ struct StepKey {
   auto operator<=>(const StepKey&) const = default;
 };
 
+// StepRun is one execution attempt of a step.
+struct StepRun {
+  int attempt = 0;           // 1, 2, ... within the step
+  std::string execution_id;  // the idempotency key sent with the action
+  TimeMs started_at = 0;
+  TimeMs finished_at = 0;    // 0 while running
+  std::string outcome;       // StepStateName of the result; "" while running
+  std::string output_excerpt;
+  std::vector<std::string> evidence;  // SHA-256 digests of evidence captured by this run
+  bool operator==(const StepRun&) const = default;
+};
+
 // StepRecord is the stored state of one step. A plain value; StepStore serialises changes.
+// History, votes and runs only grow: a store persists the entries a change appends (and the
+// last run's end), so every transition and vote is kept.
 struct StepRecord {
   StepKey key;
   bool requires_approval = false;
@@ -67,6 +82,23 @@ struct StepRecord {
   // execution_id names the current (or last) run and is its idempotency key.
   std::string execution_id;
   std::vector<StepEvent> history;
+
+  // content_hash is the rendered action's hash when the step was requested (what approvers see).
+  std::string content_hash;
+  std::string requested_by;
+  TimeMs requested_at = 0;
+  // approval is the runbook's policy as it was when the step was requested (a snapshot, so a
+  // runbook reload cannot loosen a pending request); approval_expires_at is 0 for never.
+  ApprovalPolicy approval;
+  TimeMs approval_expires_at = 0;
+  std::vector<ApprovalVote> votes;
+  std::vector<StepRun> runs;
+  // lease_owner / lease_expires_at: the process running the step and until when it promises to
+  // record the end. A run whose lease expired is outcome_unknown, never re-run blindly.
+  std::string lease_owner;
+  TimeMs lease_expires_at = 0;
+  TimeMs created_at = 0;
+  TimeMs updated_at = 0;
 };
 
 // NewStepRecord returns a pending step with no history.
@@ -108,8 +140,9 @@ class StepStore {
   // mismatch (someone else changed the step first); NotFound if missing.
   virtual Result<StepRecord> CompareAndSet(const StepRecord& next,
                                            std::uint64_t expected_version) = 0;
-  // List returns every record of the incident ("" for all incidents), ordered by key.
-  virtual std::vector<StepRecord> List(const std::string& incident_id) const = 0;
+  // List returns every record of the incident ("" for all incidents), ordered by key; the
+  // storage error if it cannot be read.
+  virtual Result<std::vector<StepRecord>> List(const std::string& incident_id) const = 0;
 };
 
 // ClaimForRun is the exactly-once gate: it starts a run of the step iff the step is still at

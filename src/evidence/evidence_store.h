@@ -18,6 +18,8 @@ struct EvidenceMetadata {
   std::string source;        // URL, query or argv that produced it (never secrets)
   TimeMs time = 0;           // capture time
   std::string content_type;  // e.g. "application/json"
+  std::string name;          // the capture source's name in the runbook ("error-ratio")
+  std::string created_by;    // who caused the capture ("user:alice", "system")
 };
 
 // EvidenceRecord is one stored capture: its metadata plus the blob's hash and size.

@@ -93,15 +93,20 @@ Status FileEvidenceStore::WriteBlob(std::string_view sha256, std::string_view by
   return FsyncDir(final_path.parent_path());
 }
 
+Result<std::string> FileEvidenceStore::PutBlob(std::string_view bytes) {
+  const std::string sha256 = Sha256Hex(bytes);
+  // Store once: an intact copy is kept; a missing or damaged one is (re)written.
+  auto existing = Get(sha256);
+  if (!existing.ok()) VAKT_RETURN_IF_ERROR(WriteBlob(sha256, bytes));
+  return sha256;
+}
+
 Result<std::string> FileEvidenceStore::Put(std::string_view bytes,
                                            const EvidenceMetadata& metadata) {
   if (!IsValidIncidentId(metadata.incident_id)) {
     return Status::InvalidArgument("bad incident id '" + metadata.incident_id + "'");
   }
-  const std::string sha256 = Sha256Hex(bytes);
-  // Store once: an intact copy is kept; a missing or damaged one is (re)written.
-  auto existing = Get(sha256);
-  if (!existing.ok()) VAKT_RETURN_IF_ERROR(WriteBlob(sha256, bytes));
+  VAKT_ASSIGN_OR_RETURN(const std::string sha256, PutBlob(bytes));
 
   nlohmann::json line = {{"sha256", sha256},
                          {"size", bytes.size()},

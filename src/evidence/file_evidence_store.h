@@ -27,6 +27,9 @@ class FileEvidenceStore final : public EvidenceStore {
   static Result<std::unique_ptr<FileEvidenceStore>> Open(const std::filesystem::path& root);
 
   Result<std::string> Put(std::string_view bytes, const EvidenceMetadata& metadata) override;
+  // PutBlob stores only the bytes (once per content) and returns their SHA-256, for callers that
+  // keep the metadata elsewhere (storage::SqlEvidenceStore keeps it in the database).
+  Result<std::string> PutBlob(std::string_view bytes);
   Result<std::string> Get(std::string_view sha256) const override;
   Result<std::vector<EvidenceRecord>> ListByIncident(std::string_view incident_id) const override;
 
