@@ -33,5 +33,6 @@ PortableMigration AuditSchema();          // v4 audit_schema.cc (issue 7)
 PortableMigration StepSchema();           // v5 step_schema.cc (issue 4)
 PortableMigration PagingSchema();         // v6 paging_schema.cc (issue 5)
 PortableMigration RunbookHistorySchema();  // v7 runbook_history_schema.cc (issues 3, 9)
+PortableMigration DiagnosisSchema();      // v8 diagnosis_schema.cc (issue 6)
 
 }  // namespace vakt::storage
