@@ -10,6 +10,7 @@ PACKAGES=(
   postgresql prometheus prometheus-alertmanager
   python3-numpy python3-scipy python3-aiosmtpd python3-icalendar
   clang-format curl procps
+  nodejs npm chromium
 )
 missing=()
 for p in "${PACKAGES[@]}"; do

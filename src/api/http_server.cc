@@ -102,6 +102,42 @@ void HttpServer::Route(const std::string& method, const std::string& pattern,
   else if (method == "PATCH") server_->Patch(pattern, wrapped);
 }
 
+void HttpServer::StreamRoute(const std::string& pattern, const std::string& endpoint,
+                             StreamHandler handler) {
+  auto wrapped = [this, endpoint, handler = std::move(handler)](const httplib::Request& raw,
+                                                                httplib::Response& res) {
+    StreamReply reply = handler(ToRequest(raw));
+    metrics_
+        .GetCounter("vakt_http_requests_total", "HTTP requests by endpoint and status code",
+                    {{"endpoint", endpoint}, {"code", std::to_string(reply.head.status)}})
+        .Increment();
+    if (reply.head.status != 200 || !reply.pump) {
+      WriteResponse(reply.head, res);
+      if (reply.on_close) reply.on_close();
+      return;
+    }
+    res.status = 200;
+    for (const auto& [name, value] : reply.head.headers) res.set_header(name, value);
+    res.set_header("X-Content-Type-Options", "nosniff");
+    auto pump = std::move(reply.pump);
+    res.set_chunked_content_provider(
+        reply.head.content_type,
+        [pump](size_t, httplib::DataSink& sink) {
+          StreamSink write = [&sink](const std::string& chunk) {
+            return sink.is_writable() && sink.write(chunk.data(), chunk.size());
+          };
+          if (!pump(write)) {
+            sink.done();
+          }
+          return true;
+        },
+        [on_close = std::move(reply.on_close)](bool) {
+          if (on_close) on_close();
+        });
+  };
+  server_->Get(pattern, wrapped);
+}
+
 bool HttpServer::Static(const std::string& mount, const std::string& dir) {
   return server_->set_mount_point(mount, dir);
 }

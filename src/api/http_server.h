@@ -34,6 +34,20 @@ class HttpServer {
   // `method`; `endpoint` names it in metrics.
   void Route(const std::string& method, const std::string& pattern, const std::string& endpoint,
              Handler handler);
+  // StreamSink writes one chunk of a streaming response; false once the client has gone.
+  using StreamSink = std::function<bool(const std::string&)>;
+  // StreamReply starts a streaming response (server-sent events): `head` carries status and
+  // headers (a non-200 head is sent as a plain response); `pump` is then called repeatedly on
+  // the worker thread until it returns false, and must return within about a second so a
+  // draining server is never held up; `on_close` runs once when the stream ends.
+  struct StreamReply {
+    Response head;
+    std::function<bool(const StreamSink&)> pump;
+    std::function<void()> on_close;
+  };
+  using StreamHandler = std::function<StreamReply(const Request&)>;
+  // StreamRoute registers a GET route whose response is streamed chunk by chunk.
+  void StreamRoute(const std::string& pattern, const std::string& endpoint, StreamHandler handler);
   // Static serves files under `dir` at `mount` (the web console).
   bool Static(const std::string& mount, const std::string& dir);
 

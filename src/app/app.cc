@@ -9,6 +9,12 @@
 
 #include "api/alert_routes.h"
 #include "api/incident_routes.h"
+#include "api/auth_guard.h"
+#include "api/event_stream.h"
+#include "api/session_routes.h"
+#include "api/token_routes.h"
+#include "api/web_routes.h"
+#include "auth/session.h"
 #include "auth/auth.h"
 #include "catalog/catalog.h"
 #include "incident/incident_service.h"
@@ -24,7 +30,10 @@ namespace vakt::app {
 
 App::App(AppConfig config, const Clock& clock) : config_(std::move(config)), clock_(clock) {}
 
-App::~App() { Stop(); }
+App::~App() {
+  Stop();
+  if (tokens_) api::AttachSessions(*tokens_, nullptr);
+}
 
 Result<std::unique_ptr<App>> App::Create(AppConfig config, const Clock& clock) {
   std::unique_ptr<App> app(new App(std::move(config), clock));
@@ -71,7 +80,15 @@ Status App::Build() {
     auto version = database_->SchemaVersion();
     return version.ok() ? Status::Ok() : version.status();
   });
-  if (!config_.web_dir.empty()) http_->Static("/", config_.web_dir);
+  sessions_ = std::make_unique<auth::SessionService>(*tokens_, clock_);
+  api::AttachSessions(*tokens_, sessions_.get());
+  api::SessionRoutesContext session_context{sessions_.get(), tokens_.get(), database_.get(), &clock_};
+  api::RegisterSessionRoutes(*http_, session_context);
+  api::RegisterTokenRoutes(*http_, {tokens_.get(), database_.get(), &clock_});
+  event_stream_ = std::make_unique<api::EventStream>(*database_);
+  api::RegisterEventStreamRoutes(*http_, *event_stream_, *tokens_);
+  // The console catches every other GET outside /api/, so it is registered last.
+  if (!config_.web_dir.empty()) api::RegisterWebRoutes(*http_, config_.web_dir);
   return Status::Ok();
 }
 
@@ -126,6 +143,7 @@ Status App::BootstrapAdminToken() {
 Status App::Start() {
   queue_->Start();
   incidents_->Start();
+  VAKT_RETURN_IF_ERROR(event_stream_->Start());
   VAKT_ASSIGN_OR_RETURN(port_, http_->Bind(config_.listen_host, config_.listen_port));
   http_thread_ = std::thread([this] { http_->Serve(); });
   spdlog::info("vakt listening on http://{}:{} (database: {})", config_.listen_host, port_,
@@ -136,6 +154,7 @@ Status App::Start() {
 void App::Stop() {
   if (draining_) return;
   draining_ = true;
+  if (event_stream_) event_stream_->Stop();  // ends live streams so the drain below is not held
   if (http_) http_->Stop();  // stops accepting; in-flight handlers finish first
   if (http_thread_.joinable()) http_thread_.join();
   if (queue_) queue_->Stop();  // commits everything still queued

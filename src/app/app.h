@@ -14,6 +14,7 @@
 
 namespace vakt::api {
 class HttpServer;
+class EventStream;
 }
 namespace vakt::ingest {
 class CommitQueue;
@@ -28,6 +29,7 @@ class IncidentService;
 }
 namespace vakt::auth {
 class TokenService;
+class SessionService;
 }
 
 namespace vakt::app {
@@ -66,6 +68,8 @@ class App {
   std::unique_ptr<storage::SqlIncidentStore> incident_store_;
   std::unique_ptr<incident::IncidentService> incidents_;
   std::unique_ptr<auth::TokenService> tokens_;
+  std::unique_ptr<auth::SessionService> sessions_;    // web console logins
+  std::unique_ptr<api::EventStream> event_stream_;    // outlives http_: streams call into it
   std::unique_ptr<api::HttpServer> http_;
   std::string admin_token_path_;
   std::mutex reload_mu_;

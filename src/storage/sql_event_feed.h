@@ -1,0 +1,31 @@
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "common/clock.h"
+#include "common/status.h"
+#include "storage/database.h"
+
+namespace vakt::storage {
+
+// FeedEvent is one incident_events row as the live console feed announces it: enough to know
+// which incident changed and how, not the full event (the console re-reads what it shows).
+struct FeedEvent {
+  std::int64_t id = 0;
+  std::int64_t incident_id = 0;
+  TimeMs time = 0;
+  std::string kind;
+  std::string actor;
+  std::string to_state;
+};
+
+// ReadEventsAfter returns up to `limit` incident events with id > `after_id`, oldest first: the
+// one query the console's stream watcher polls with (an index scan on the primary key).
+Result<std::vector<FeedEvent>> ReadEventsAfter(Database& database, std::int64_t after_id,
+                                               size_t limit);
+// LatestEventId is the highest incident event id (0 when there is none).
+Result<std::int64_t> LatestEventId(Database& database);
+
+}  // namespace vakt::storage

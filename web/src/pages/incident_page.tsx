@@ -1,0 +1,511 @@
+import { useEffect, useState } from 'preact/hooks';
+import { type Me, ApiError, errorText, getOptional, post, roleAtLeast } from '../api';
+import { Badge, KeyValues, Section, Show, useResource } from '../components/load';
+import { DriftHistogram } from '../components/histogram';
+import { StepCard } from '../components/steps';
+import { age, safeHref, shortHash, text, when } from '../format';
+import { useLive } from '../live';
+import type { AlertSummary, Incident, IncidentEvent, Step } from '../types';
+
+type Json = Record<string, unknown>;
+
+const lifecycleByState: Record<string, string[]> = {
+  triggered: ['ack', 'mitigate', 'resolve'],
+  acknowledged: ['mitigate', 'resolve'],
+  mitigated: ['resolve'],
+  resolved: ['close', 'reopen'],
+  closed: ['reopen'],
+};
+
+function asArray<T = Json>(value: unknown, key?: string): T[] {
+  if (Array.isArray(value)) return value as T[];
+  if (key && value && typeof value === 'object' && Array.isArray((value as Json)[key])) return (value as Json)[key] as T[];
+  return [];
+}
+
+function Lifecycle(props: { incident: Incident; me: Me; onChanged: () => void }) {
+  const [reason, setReason] = useState('');
+  const [assignee, setAssignee] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  if (!roleAtLeast(props.me, 'responder')) {
+    return <p class="muted">Your role ({props.me.role}) can read this incident but not change it.</p>;
+  }
+  async function act(verb: string, body: Json) {
+    setBusy(true);
+    setError(null);
+    try {
+      await post(`/api/v1/incidents/${props.incident.id}/${verb}`, body);
+      setReason('');
+      setAssignee('');
+      props.onChanged();
+    } catch (e) {
+      setError(`${verb} failed: ${errorText(e)}`);
+    } finally {
+      setBusy(false);
+    }
+  }
+  return (
+    <div class="lifecycle">
+      <label for="lifecycle-reason">Reason</label>
+      <input id="lifecycle-reason" value={reason} onInput={(e) => setReason((e.target as HTMLInputElement).value)} />
+      {(lifecycleByState[props.incident.state] ?? []).map((verb) => (
+        <button key={verb} type="button" disabled={busy} data-action={verb} onClick={() => act(verb, { reason })}>
+          {verb === 'ack' ? 'acknowledge' : verb}
+        </button>
+      ))}
+      <label for="assignee">Assign to</label>
+      <input id="assignee" value={assignee} onInput={(e) => setAssignee((e.target as HTMLInputElement).value)} />
+      <button type="button" class="secondary" disabled={busy || !assignee.trim()} onClick={() => act('assign', { assignee: assignee.trim() })}>
+        assign
+      </button>
+      {error && (
+        <p class="error" role="alert">
+          {error}
+        </p>
+      )}
+    </div>
+  );
+}
+
+function ContextSnapshot(props: { context: Json | undefined }) {
+  const c = props.context ?? {};
+  const pipeline = (c.pipeline ?? null) as Json | null;
+  const window = (c.change_window ?? {}) as Json;
+  const links = asArray<Json>(c.links).concat(asArray<Json>(c.dashboards));
+  const impact = asArray<Json>(c.business_impact);
+  const risks = asArray<Json>(c.outstanding_risks);
+  const deployments = asArray<Json>(c.recent_deployments);
+  return (
+    <>
+      <KeyValues
+        rows={[
+          ['Pipeline', pipeline ? `${text(pipeline.id)} — ${text(pipeline.title)} (team ${text(pipeline.team)})` : text(c.pipeline_id)],
+          ['Model', text(c.model)],
+          ['Deployed version', text(c.deployed_version)],
+          ['Previous version', text(c.previous_version)],
+          ['Last deployment', c.minutes_since_last_deployment !== undefined ? `${text(c.minutes_since_last_deployment)} min before` : '—'],
+          ['Change window', window.inside ? 'open now' : `closed (${text(window.windows ?? 0)} defined)`],
+          ['Captured', when(c.captured_at as string)],
+        ]}
+      />
+      <h3>Business impact</h3>
+      {impact.length === 0 ? (
+        <p class="muted">None recorded.</p>
+      ) : (
+        <ul>
+          {impact.map((item, i) => (
+            <li key={i}>
+              {text(item.name)}
+              {item.criticality ? ` · ${text(item.criticality)}` : ''}
+              {item.slo ? ` · SLO ${text(item.slo)}` : ''}
+            </li>
+          ))}
+        </ul>
+      )}
+      <h3>Outstanding risks</h3>
+      {risks.length === 0 ? (
+        <p class="muted">None open.</p>
+      ) : (
+        <ul>
+          {risks.map((risk, i) => (
+            <li key={i}>
+              {text(risk.id)}: {text(risk.title)} ({text(risk.status)}, owner {text(risk.owner)})
+            </li>
+          ))}
+        </ul>
+      )}
+      {deployments.length > 0 && (
+        <>
+          <h3>Recent deployments</h3>
+          <ul>
+            {deployments.map((d, i) => (
+              <li key={i}>
+                {text(d.version)} {when(d.timestamp as string)} — {text(d.summary)} ({text(d.source)})
+              </li>
+            ))}
+          </ul>
+        </>
+      )}
+      <h3>Links</h3>
+      {links.length === 0 ? (
+        <p class="muted">No links.</p>
+      ) : (
+        <ul>
+          {links.map((link, i) => {
+            const href = safeHref(link.url);
+            return (
+              <li key={i}>
+                {href ? (
+                  <a href={href} target="_blank" rel="noopener noreferrer">
+                    {text(link.title)}
+                  </a>
+                ) : (
+                  <span>
+                    {text(link.title)} <small class="muted">(link withheld: not http/https)</small>
+                  </span>
+                )}
+              </li>
+            );
+          })}
+        </ul>
+      )}
+    </>
+  );
+}
+
+function Labels(props: { labels: Record<string, string> }) {
+  return (
+    <ul class="labels">
+      {Object.entries(props.labels ?? {}).map(([name, value]) => (
+        <li key={name}>
+          <span class="label-name">{name}</span>=<span class="label-value">{value}</span>
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+function Detection(props: { incident: Incident }) {
+  const pages = useResource<unknown>(`/api/v1/incidents/${props.incident.id}/pages`);
+  const alerts: AlertSummary[] = props.incident.alerts ?? [];
+  return (
+    <>
+      {alerts.length === 0 && <p class="muted">No alerts attached.</p>}
+      <ul class="alerts">
+        {alerts.map((alert) => (
+          <li key={alert.fingerprint} class="alert-item">
+            <div>
+              <Badge kind="alert" value={alert.state} /> <code>{alert.fingerprint}</code> · {alert.source} · since{' '}
+              {when(alert.starts_at)}
+            </div>
+            {alert.annotations?.summary && <p>{alert.annotations.summary}</p>}
+            <Labels labels={alert.labels} />
+          </li>
+        ))}
+      </ul>
+      <h3>Pages</h3>
+      <Show resource={pages} what="Pages sent">
+        {(data) => {
+          const list = asArray<Json>(data, 'pages');
+          return list.length === 0 ? (
+            <p class="muted">Nobody paged yet.</p>
+          ) : (
+            <ul>
+              {list.map((page, i) => (
+                <li key={i}>
+                  {text(page.target ?? page.user ?? page.to)} via {text(page.channel ?? page.notifier)} —{' '}
+                  {text(page.state ?? page.status)} {when((page.sent_at ?? page.at) as string)}
+                </li>
+              ))}
+            </ul>
+          );
+        }}
+      </Show>
+    </>
+  );
+}
+
+function Investigation(props: { incident: Incident }) {
+  const diagnosis = useResource<Json>(`/api/v1/incidents/${props.incident.id}/diagnosis`);
+  return (
+    <Show resource={diagnosis} what="Diagnosis">
+      {(data) => {
+        const hypotheses = asArray<Json>(data.hypotheses ?? (data.triage as Json | undefined)?.hypotheses ?? data.triage);
+        const drift = asArray<Json>(data.drift, 'features');
+        const metrics = asArray<Json>(data.metrics ?? data.regression, 'metrics');
+        return (
+          <>
+            <h3>Triage hypotheses</h3>
+            {hypotheses.length === 0 ? (
+              <p class="muted">No hypotheses yet.</p>
+            ) : (
+              <ol>
+                {hypotheses.map((h, i) => (
+                  <li key={i}>
+                    <strong>{text(h.title ?? h.hypothesis ?? h.name)}</strong> {h.score !== undefined && `(score ${text(h.score)})`}
+                    {asArray<unknown>(h.evidence).length > 0 && (
+                      <ul>
+                        {asArray<unknown>(h.evidence).map((e, j) => (
+                          <li key={j}>{text(e)}</li>
+                        ))}
+                      </ul>
+                    )}
+                  </li>
+                ))}
+              </ol>
+            )}
+            <h3>Drift</h3>
+            {drift.length === 0 && <p class="muted">No drift histograms.</p>}
+            <div class="charts">
+              {drift.map((feature, i) => {
+                const histogram = (feature.histogram ?? feature) as Json;
+                const reference = asArray<number>(histogram.reference);
+                const current = asArray<number>(histogram.current);
+                if (reference.length === 0) return <p key={i}>{text(feature.feature ?? feature.name)}: {text(feature.statistic ?? feature.psi)}</p>;
+                return (
+                  <DriftHistogram
+                    key={i}
+                    title={`${text(feature.feature ?? feature.name)}${feature.psi !== undefined ? ` · PSI ${text(feature.psi)}` : ''}`}
+                    edges={asArray<number>(histogram.edges ?? histogram.bins)}
+                    reference={reference}
+                    current={current}
+                  />
+                );
+              })}
+            </div>
+            <h3>Metrics before and after the deployment</h3>
+            {metrics.length === 0 ? (
+              <p class="muted">No metric comparison.</p>
+            ) : (
+              <table>
+                <thead>
+                  <tr>
+                    <th scope="col">Metric</th>
+                    <th scope="col">Before</th>
+                    <th scope="col">After</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {metrics.map((m, i) => (
+                    <tr key={i}>
+                      <td>{text(m.metric ?? m.name)}</td>
+                      <td>{text(m.before)}</td>
+                      <td>{text(m.after)}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            )}
+          </>
+        );
+      }}
+    </Show>
+  );
+}
+
+interface TimelineEntry {
+  time: string;
+  actor: string;
+  what: string;
+  detail: string;
+}
+
+export function IncidentPage(props: { id: string; me: Me }) {
+  const [tick, setTick] = useState(0);
+  const refresh = () => setTick((value) => value + 1);
+  const incident = useResource<Incident>(`/api/v1/incidents/${props.id}`, [tick]);
+  const steps = useResource<unknown>(`/api/v1/incidents/${props.id}/steps`, [tick]);
+  const events = useResource<{ events: IncidentEvent[] }>(`/api/v1/incidents/${props.id}/events`, [tick]);
+  const evidence = useResource<unknown>(`/api/v1/incidents/${props.id}/evidence`, [tick]);
+  const [note, setNote] = useState('');
+  const [noteError, setNoteError] = useState<string | null>(null);
+
+  useLive((event) => {
+    if (event === 'resync' || event.incident === props.id) refresh();
+  });
+
+  async function addNote(e: Event) {
+    e.preventDefault();
+    setNoteError(null);
+    try {
+      await post(`/api/v1/incidents/${props.id}/notes`, { text: note });
+      setNote('');
+      refresh();
+    } catch (err) {
+      setNoteError(errorText(err));
+    }
+  }
+
+  const stepList = asArray<Step>(steps.data, 'steps');
+  const resolutionChecks = stepList.filter((s) => /resolution|verif/.test(s.section ?? ''));
+  const stabilisation = stepList.filter((s) => !resolutionChecks.includes(s));
+  const notes = (events.data?.events ?? []).filter((e) => e.kind === 'note' || e.kind === 'noted');
+
+  return (
+    <main id="main" class="page incident">
+      <Show resource={incident} what={`Incident ${props.id}`}>
+        {(inc) => (
+          <>
+            <div class="incident-head">
+              <h1 tabIndex={-1}>
+                {inc.id} {inc.title}
+              </h1>
+              <p>
+                <Badge kind="sev" value={inc.severity || 'none'} /> <Badge kind="state" value={inc.state} /> opened{' '}
+                {age(inc.created_at)} ago · owner {text(inc.assignee)} · runbook {text(inc.runbook?.id)} v{text(inc.runbook?.version)}{' '}
+                <code title={inc.runbook?.content_hash}>{shortHash(inc.runbook?.content_hash)}</code>
+              </p>
+              <Lifecycle incident={inc} me={props.me} onChanged={refresh} />
+            </div>
+            <nav class="toc" aria-label="Sections">
+              <a href="#context">1 Context</a> <a href="#detection">2 Detection</a> <a href="#stabilisation">3 Stabilisation</a>{' '}
+              <a href="#investigation">4 Investigation</a> <a href="#resolution">5 Resolution</a> <a href="#timeline">Timeline</a>{' '}
+              <a href="#notes">Notes</a> <a href="#evidence">Evidence</a>
+            </nav>
+            <div class="sections">
+              <Section id="context" title="1 · Context snapshot">
+                <ContextSnapshot context={inc.context} />
+              </Section>
+              <Section id="detection" title="2 · Detection">
+                <Detection incident={inc} />
+              </Section>
+              <Section id="stabilisation" title="3 · Stabilisation">
+                <Show resource={steps} what="Steps">
+                  {() =>
+                    stabilisation.length === 0 ? (
+                      <p class="muted">This runbook has no stabilisation steps.</p>
+                    ) : (
+                      <ol class="steps">
+                        {stabilisation.map((step) => (
+                          <StepCard key={step.id} incident={inc.id} step={step} me={props.me} onChanged={refresh} />
+                        ))}
+                      </ol>
+                    )
+                  }
+                </Show>
+              </Section>
+              <Section id="investigation" title="4 · Investigation">
+                <Investigation incident={inc} />
+              </Section>
+              <Section id="resolution" title="5 · Resolution checks">
+                {resolutionChecks.length === 0 ? (
+                  <p class="muted">
+                    {steps.notAvailable ? 'Resolution checks: not available on this server yet.' : 'No resolution checks reported.'}
+                  </p>
+                ) : (
+                  <ol class="steps">
+                    {resolutionChecks.map((step) => (
+                      <StepCard key={step.id} incident={inc.id} step={step} me={props.me} onChanged={refresh} />
+                    ))}
+                  </ol>
+                )}
+                <KeyValues
+                  rows={[
+                    ['Acknowledged', when(inc.acknowledged_at)],
+                    ['Mitigated', when(inc.mitigated_at)],
+                    ['Resolved', when(inc.resolved_at)],
+                    ['Closed', when(inc.closed_at)],
+                  ]}
+                />
+              </Section>
+              <Section id="timeline" title="Timeline">
+                <Timeline id={inc.id} tick={tick} />
+              </Section>
+              <Section id="notes" title="Notes">
+                {notes.length === 0 ? (
+                  <p class="muted">No notes yet.</p>
+                ) : (
+                  <ul class="notes">
+                    {notes.map((n) => (
+                      <li key={n.id}>
+                        <strong>{n.actor}</strong> {when(n.time)}: {n.reason || text((n.details as Json | null)?.text)}
+                      </li>
+                    ))}
+                  </ul>
+                )}
+                {roleAtLeast(props.me, 'responder') && (
+                  <form onSubmit={addNote} class="note-form">
+                    <label for="note">Add a note</label>
+                    <textarea id="note" rows={3} value={note} maxLength={4000} onInput={(e) => setNote((e.target as HTMLTextAreaElement).value)} />
+                    <button type="submit" disabled={!note.trim()}>
+                      Add note
+                    </button>
+                    {noteError && (
+                      <p class="error" role="alert">
+                        {noteError}
+                      </p>
+                    )}
+                  </form>
+                )}
+              </Section>
+              <Section id="evidence" title="Evidence">
+                <Show resource={evidence} what="Evidence">
+                  {(data) => {
+                    const items = asArray<Json>(data, 'evidence');
+                    return items.length === 0 ? (
+                      <p class="muted">No evidence recorded yet.</p>
+                    ) : (
+                      <ul class="evidence" data-testid="evidence-list">
+                        {items.map((item, i) => (
+                          <li key={i}>
+                            <code title={text(item.sha256 ?? item.digest)}>{shortHash(item.sha256 ?? item.digest)}</code>{' '}
+                            {text(item.kind ?? item.name ?? item.media_type)} · {text(item.size ?? item.bytes)} bytes ·{' '}
+                            {when((item.created_at ?? item.stored_at) as string)}
+                            {item.step ? ` · step ${text(item.step)}` : ''}
+                          </li>
+                        ))}
+                      </ul>
+                    );
+                  }}
+                </Show>
+              </Section>
+            </div>
+          </>
+        )}
+      </Show>
+    </main>
+  );
+}
+
+function Timeline(props: { id: string; tick: number }) {
+  const [entries, setEntries] = useState<{ source: string; list: TimelineEntry[] } | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  useEffect(() => {
+    let cancelled = false;
+    loadTimeline(props.id).then(
+      (loaded) => !cancelled && setEntries(loaded),
+      (e) => !cancelled && setError(errorText(e)),
+    );
+    return () => {
+      cancelled = true;
+    };
+  }, [props.id, props.tick]);
+  if (error && !entries) return <p class="error">Timeline: {error}</p>;
+  if (!entries) return <p class="muted">Loading timeline…</p>;
+  return (
+    <>
+      <p class="muted">from {entries.source}</p>
+      <ol class="timeline" data-testid="timeline">
+        {entries.list.map((entry, i) => (
+          <li key={i}>
+            <time>{when(entry.time)}</time> <strong>{entry.what}</strong> by {entry.actor}
+            {entry.detail && <span class="muted"> — {entry.detail}</span>}
+          </li>
+        ))}
+      </ol>
+    </>
+  );
+}
+
+async function loadTimeline(id: string): Promise<{ source: string; list: TimelineEntry[] }> {
+  const audit = await getOptional<unknown>(`/api/v1/audit/records?subject=${encodeURIComponent(`incident/${id}`)}`).catch((e) => {
+    if (e instanceof ApiError && e.status === 400) return null;
+    throw e;
+  });
+  if (audit) {
+    const records = asArray<Json>(audit, 'records');
+    return {
+      source: 'the audit log',
+      list: records.map((r) => {
+        const event = (r.event ?? r) as Json;
+        return {
+          time: text(r.time),
+          actor: text(event.actor),
+          what: text(event.action),
+          detail: event.details && Object.keys(event.details as Json).length ? JSON.stringify(event.details) : '',
+        };
+      }),
+    };
+  }
+  const events = await getOptional<{ events: IncidentEvent[] }>(`/api/v1/incidents/${id}/events`);
+  return {
+    source: 'the incident events',
+    list: (events?.events ?? []).map((e) => ({
+      time: e.time,
+      actor: e.actor,
+      what: e.to_state && e.from_state !== e.to_state ? `${e.kind} → ${e.to_state}` : e.kind,
+      detail: e.reason,
+    })),
+  };
+}
