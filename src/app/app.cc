@@ -9,6 +9,9 @@
 
 #include "api/alert_routes.h"
 #include "api/incident_routes.h"
+#include "api/runbook_version_routes.h"
+#include "retro/runbook_history.h"
+#include "storage/sql_runbook_version_store.h"
 #include "api/auth_guard.h"
 #include "api/event_stream.h"
 #include "api/session_routes.h"
@@ -52,6 +55,7 @@ Status App::Build() {
   incidents_ = std::make_unique<incident::IncidentService>(*database_, *incident_store_, clock_,
                                                           metrics_);
   tokens_ = std::make_unique<auth::TokenService>(*database_, clock_);
+  runbook_versions_ = std::make_unique<storage::SqlRunbookVersionStore>(*database_);
   VAKT_ASSIGN_OR_RETURN(auto loaded, Reload("startup"));
   (void)loaded;
   queue_->SetListener([this](const ingest::CommittedBatch&) { incidents_->Notify(); });
@@ -75,6 +79,7 @@ Status App::Build() {
   incident_context.clock = &clock_;
   incident_context.reload_runbooks = [this](const std::string& actor) { return Reload(actor); };
   api::RegisterIncidentRoutes(*http_, incident_context);
+  api::RegisterRunbookVersionRoutes(*http_, {runbook_versions_.get()});
   api::RegisterOpsRoutes(*http_, metrics_, [this]() -> Status {
     if (draining_) return Status::Unavailable("draining");
     auto version = database_->SchemaVersion();
@@ -117,6 +122,9 @@ Result<nlohmann::json> App::Reload(const std::string& actor) {
                                    {"content_hash", runbook->content_hash}});
   }
   incidents_->SetRouting(std::move(routing));
+  // Record what is now serving (issue 3: who, content hash); a failed record is reported in the
+  // summary, it does not undo the swap.
+  summary["versions"] = retro::RecordLoadedRunbooks(*runbook_versions_, *set, actor, clock_.NowMs());
   spdlog::info("loaded {} runbooks (by {})", set->size(), actor);
   return summary;
 }

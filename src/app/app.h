@@ -23,6 +23,7 @@ class IngestService;
 namespace vakt::storage {
 class Database;
 class SqlIncidentStore;
+class SqlRunbookVersionStore;
 }  // namespace vakt::storage
 namespace vakt::incident {
 class IncidentService;
@@ -67,6 +68,7 @@ class App {
   std::unique_ptr<ingest::IngestService> ingest_;
   std::unique_ptr<storage::SqlIncidentStore> incident_store_;
   std::unique_ptr<incident::IncidentService> incidents_;
+  std::unique_ptr<storage::SqlRunbookVersionStore> runbook_versions_;  // runbook history
   std::unique_ptr<auth::TokenService> tokens_;
   std::unique_ptr<auth::SessionService> sessions_;    // web console logins
   std::unique_ptr<api::EventStream> event_stream_;    // outlives http_: streams call into it

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "catalog/catalog.h"
+#include "cli/api_client.h"
 #include "cli/commands.h"
 #include "common/json_parse.h"
 #include "dispatch/runbook_matcher.h"
@@ -251,6 +252,76 @@ int Show(const RunbookOptions& options) {
   return kExitOk;
 }
 
+// History and Diff ask the server for the stored runbook versions (issue 9).
+struct HistoryOptions {
+  std::string server = DefaultServer();
+  std::string token;
+  std::string id;
+  std::vector<int> versions;  // diff: none (latest vs previous) or FROM TO
+  std::string format = "text";
+};
+
+std::optional<nlohmann::json> GetJson(const HistoryOptions& options, const std::string& path,
+                                      int& exit_code) {
+  auto client = ApiClient::Create(options.server, options.token);
+  if (!client.ok()) {
+    std::cerr << "vakt runbook: " << client.status().message() << "\n";
+    exit_code = kExitUsage;
+    return std::nullopt;
+  }
+  auto response = client->Get(path);
+  if (!response.ok() || response->status >= 300) {
+    std::cerr << "vakt runbook: "
+              << (response.ok() ? ProblemText(*response) : response.status().message()) << "\n";
+    exit_code = response.ok() && response->status == 404 ? kExitUsage : kExitFailure;
+    return std::nullopt;
+  }
+  auto body = nlohmann::json::parse(response->body, nullptr, false);
+  if (body.is_discarded()) {
+    std::cerr << "vakt runbook: the server answered with invalid JSON\n";
+    exit_code = kExitFailure;
+    return std::nullopt;
+  }
+  return body;
+}
+
+int History(const HistoryOptions& options) {
+  int exit_code = kExitOk;
+  auto body = GetJson(options, "/api/v1/runbooks/" + options.id + "/versions", exit_code);
+  if (!body) return exit_code;
+  if (options.format == "json") {
+    std::cout << body->dump(2) << "\n";
+    return kExitOk;
+  }
+  std::cout << fmt::format("{:<8} {:<14} {:<9} {:<16} {:<10} {}\n", "VERSION", "HASH", "SOURCE",
+                           "AUTHOR", "INCIDENT", "MESSAGE");
+  for (const auto& version : (*body)["versions"]) {
+    std::cout << fmt::format("{:<8} {:<14} {:<9} {:<16} {:<10} {}\n", version["version"].get<int>(),
+                             version["content_hash"].get<std::string>().substr(0, 12),
+                             version["source"].get<std::string>(),
+                             version["author"].get<std::string>(),
+                             version["incident"].is_string() ? version["incident"].get<std::string>() : "-",
+                             version["message"].get<std::string>());
+  }
+  return kExitOk;
+}
+
+int Diff(const HistoryOptions& options) {
+  if (options.versions.size() == 1) {
+    std::cerr << "vakt runbook diff: give no versions (latest against the previous) or two\n";
+    return kExitUsage;
+  }
+  std::string path = "/api/v1/runbooks/" + options.id + "/diff";
+  if (options.versions.size() == 2) {
+    path += fmt::format("?from={}&to={}", options.versions[0], options.versions[1]);
+  }
+  int exit_code = kExitOk;
+  auto body = GetJson(options, path, exit_code);
+  if (!body) return exit_code;
+  std::cout << (*body)["diff"].get<std::string>();
+  return kExitOk;
+}
+
 }  // namespace
 
 void AddRunbookCommands(CLI::App& app, int& exit_code) {
@@ -285,6 +356,23 @@ void AddRunbookCommands(CLI::App& app, int& exit_code) {
       ->capture_default_str();
   show->add_flag("--source", options->source, "Print the YAML source instead");
   show->callback([options, &exit_code] { exit_code = Show(*options); });
+
+  auto history_options = std::make_shared<HistoryOptions>();
+  auto* history = runbook->add_subcommand("history", "List a runbook's recorded versions (server)");
+  history->add_option("id", history_options->id, "Runbook id")->required();
+  history->add_option("--format", history_options->format, "Output format")
+      ->check(CLI::IsMember({"text", "json"}));
+  auto* diff = runbook->add_subcommand(
+      "diff", "Unified diff between two recorded versions (default: latest against previous)");
+  diff->add_option("id", history_options->id, "Runbook id")->required();
+  diff->add_option("versions", history_options->versions, "FROM TO version numbers")
+      ->expected(0, 2);
+  for (auto* command : {history, diff}) {
+    command->add_option("--server", history_options->server, "vakt server URL ($VAKT_SERVER)");
+    command->add_option("--token", history_options->token, "API token ($VAKT_TOKEN)");
+  }
+  history->callback([history_options, &exit_code] { exit_code = History(*history_options); });
+  diff->callback([history_options, &exit_code] { exit_code = Diff(*history_options); });
 }
 
 }  // namespace vakt::cli
