@@ -54,6 +54,10 @@ class AuditLeafStore {
   virtual Status AppendCheckpoint(const StoredCheckpoint& checkpoint) = 0;
   virtual Result<std::vector<StoredCheckpoint>> ListCheckpoints() = 0;
 
+  // LatestCheckpoint returns the last appended checkpoint; NotFound when there is none. The
+  // default reads ListCheckpoints(); stores with many checkpoints override it.
+  virtual Result<StoredCheckpoint> LatestCheckpoint();
+
   // ReadLeaf returns the leaf with this seq; NotFound if absent.
   Result<AuditLeaf> ReadLeaf(std::uint64_t seq);
 };

@@ -105,6 +105,19 @@ Hash AuditLog::Root() const {
 Result<std::string> AuditLog::SignCheckpoint() {
   std::lock_guard lock(mu_);
   VAKT_RETURN_IF_ERROR(CatchUpLocked());
+  return SignCheckpointLocked();
+}
+
+Result<std::string> AuditLog::CurrentCheckpoint() {
+  std::lock_guard lock(mu_);
+  VAKT_RETURN_IF_ERROR(CatchUpLocked());
+  auto latest = store_.LatestCheckpoint();
+  if (latest.ok() && latest->size >= tree_.size()) return std::move(latest->note);
+  if (!latest.ok() && latest.status().code() != StatusCode::kNotFound) return latest.status();
+  return SignCheckpointLocked();
+}
+
+Result<std::string> AuditLog::SignCheckpointLocked() {
   Checkpoint checkpoint{origin_, tree_.size(), tree_.Root(), {}};
   VAKT_ASSIGN_OR_RETURN(std::string note, audit::SignCheckpoint(checkpoint, signer_));
   VAKT_RETURN_IF_ERROR(store_.AppendCheckpoint({checkpoint.size, clock_.NowMs(), note}));

@@ -51,6 +51,11 @@ class AuditLog {
   // note.
   Result<std::string> SignCheckpoint();
 
+  // CurrentCheckpoint catches up and returns the latest stored signed note when it covers the
+  // whole tree; when the tree has grown since (or nothing was signed yet) it signs, stores and
+  // returns a fresh one. This is what readers are served and what a periodic timer calls.
+  Result<std::string> CurrentCheckpoint();
+
   // The proofs and RootAt catch up first when asked about a size beyond the current tree;
   // InvalidArgument when the size is beyond the stored log too.
   Result<std::vector<Hash>> InclusionProof(std::uint64_t index, std::uint64_t tree_size);
@@ -60,7 +65,8 @@ class AuditLog {
  private:
   AuditLog(AuditLeafStore& store, const Clock& clock, const NoteSigner& signer,
            std::string origin);
-  Status CatchUpLocked();  // REQUIRES: mu_ held
+  Status CatchUpLocked();                    // REQUIRES: mu_ held
+  Result<std::string> SignCheckpointLocked();  // REQUIRES: mu_ held
 
   AuditLeafStore& store_;
   const Clock& clock_;

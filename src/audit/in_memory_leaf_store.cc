@@ -11,6 +11,12 @@ Result<AuditLeaf> AuditLeafStore::ReadLeaf(std::uint64_t seq) {
   return std::move(leaves.front());
 }
 
+Result<StoredCheckpoint> AuditLeafStore::LatestCheckpoint() {
+  VAKT_ASSIGN_OR_RETURN(std::vector<StoredCheckpoint> checkpoints, ListCheckpoints());
+  if (checkpoints.empty()) return Status::NotFound("no audit checkpoint has been signed yet");
+  return std::move(checkpoints.back());
+}
+
 Status InMemoryLeafStore::AppendLeaves(std::span<const AuditLeaf> leaves) {
   std::lock_guard lock(mu_);
   const std::uint64_t size = leaves_.empty() ? 0 : leaves_.back().seq + 1;

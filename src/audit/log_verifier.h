@@ -27,6 +27,7 @@ struct VerifyReport {
   Hash root{};
   std::uint64_t checkpoints = 0;
   std::uint64_t last_checkpoint_size = 0;
+  bool signatures_checked = true;
 };
 
 // VerifyLog recomputes the whole log from its stored leaves, streaming (O(log n) memory), and
@@ -38,6 +39,10 @@ struct VerifyReport {
 // the range it covers was rewritten together with its hash), checkpoints whose sizes decrease,
 // or a log shorter than its last checkpoint (rollback). Store errors are returned as they are.
 Result<VerifyReport> VerifyLog(AuditLeafStore& store, const PublicKey& key,
+                               const VerifyOptions& options = {});
+// VerifyLog with `key` null checks everything above except the checkpoint signatures (for an
+// auditor who has the database but not yet the public key); report.signatures_checked says so.
+Result<VerifyReport> VerifyLog(AuditLeafStore& store, const PublicKey* key,
                                const VerifyOptions& options = {});
 
 }  // namespace vakt::audit
