@@ -479,8 +479,11 @@ function Timeline(props: { id: string; tick: number }) {
 }
 
 async function loadTimeline(id: string): Promise<{ source: string; list: TimelineEntry[] }> {
-  const audit = await getOptional<unknown>(`/api/v1/audit/records?subject=${encodeURIComponent(`incident/${id}`)}`).catch((e) => {
-    if (e instanceof ApiError && e.status === 400) return null;
+  // The incident's own record and its steps' records (subject step/INC-n/…).
+  const query = `subject=${encodeURIComponent(`incident/${id}`)}&subject_prefix=${encodeURIComponent(`step/${id}/`)}`;
+  const audit = await getOptional<unknown>(`/api/v1/audit/records?${query}`).catch((e) => {
+    // A role that may not read the audit log still gets the incident's own events.
+    if (e instanceof ApiError && [400, 401, 403].includes(e.status)) return null;
     throw e;
   });
   if (audit) {
@@ -504,7 +507,7 @@ async function loadTimeline(id: string): Promise<{ source: string; list: Timelin
     list: (events?.events ?? []).map((e) => ({
       time: e.time,
       actor: e.actor,
-      what: e.to_state && e.from_state !== e.to_state ? `${e.kind} → ${e.to_state}` : e.kind,
+      what: e.to_state && e.from_state !== e.to_state && e.kind !== e.to_state ? `${e.kind} → ${e.to_state}` : e.kind,
       detail: e.reason,
     })),
   };

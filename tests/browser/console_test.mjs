@@ -1,0 +1,363 @@
+// Browser end-to-end test of the web console: Debian's chromium (headless, via playwright-core)
+// against a real `vakt serve` on 127.0.0.1 with SQLite in a temp dir and the example runbooks.
+//
+//   VAKT_BIN=build/lead/src/main/vakt node tests/browser/console_test.mjs
+//
+// Proves: login with a bad token fails; an alert arriving shows up in the open list without a
+// reload (server-sent events); alert text is escaped; a cookie-authenticated mutation without the
+// CSRF header is refused; lifecycle buttons and notes change the incident and its timeline; a
+// responder requests a high-risk step and an approver in a second browser approves it, seeing the
+// exact content and its hash (when the steps API exists on this server). Screenshots of the key
+// pages go to docs/screenshots/.
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import { createRequire } from 'node:module';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const require = createRequire(path.join(repo, 'web/package.json'));
+const { chromium } = require('playwright-core');
+
+const vaktBin = process.env.VAKT_BIN;
+if (!vaktBin || !fs.existsSync(vaktBin)) {
+  console.error('VAKT_BIN must name the vakt binary');
+  process.exit(2);
+}
+const webDir = process.env.VAKT_WEB_DIR || path.join(repo, 'web/dist');
+if (!fs.existsSync(path.join(webDir, 'index.html'))) {
+  console.error(`${webDir}/index.html missing: run scripts/build-web.sh first`);
+  process.exit(2);
+}
+const shotsDir = process.env.VAKT_SCREENSHOT_DIR || path.join(repo, 'docs/screenshots');
+const chromiumPath = process.env.CHROMIUM || '/usr/bin/chromium';
+const START_TIMEOUT_MS = 60_000; // ASan build on a busy 2-core machine
+const UI_TIMEOUT_MS = 30_000;
+
+const work = fs.mkdtempSync(path.join(os.tmpdir(), 'vakt-browser-'));
+let vakt = null;
+let browser = null;
+let failed = false;
+
+function step(name) {
+  console.log(`# ${name}`);
+}
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+async function waitFor(what, probe, timeoutMs) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      const value = await probe();
+      if (value) return value;
+    } catch {
+      /* not yet */
+    }
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+// The runbooks of examples/, with group_wait shortened so the incident opens within seconds.
+function prepareRunbooks() {
+  const dir = path.join(work, 'runbooks');
+  fs.mkdirSync(dir);
+  for (const name of fs.readdirSync(path.join(repo, 'examples/runbooks'))) {
+    if (!name.endsWith('.yaml')) continue;
+    const text = fs.readFileSync(path.join(repo, 'examples/runbooks', name), 'utf8');
+    fs.writeFileSync(path.join(dir, name), text.replace(/group_wait: \S+/g, 'group_wait: 1s'));
+  }
+  return dir;
+}
+
+async function startVakt() {
+  const port = await freePort();
+  const config = path.join(work, 'vakt.yaml');
+  fs.writeFileSync(
+    config,
+    [
+      `listen: 127.0.0.1:${port}`,
+      `database: sqlite:${path.join(work, 'vakt.db')}`,
+      `runbooks: ${prepareRunbooks()}`,
+      `catalog: ${path.join(repo, 'examples/pipelines.yaml')}`,
+      `web: ${webDir}`,
+      `data_dir: ${work}`,
+      '',
+    ].join('\n'),
+  );
+  const log = fs.openSync(path.join(work, 'vakt.log'), 'w');
+  vakt = spawn(vaktBin, ['serve', '--config', config], {
+    cwd: repo,
+    stdio: ['ignore', log, log],
+    env: { ...process.env, MODEL_REGISTRY_URL: 'http://127.0.0.1:9' },
+  });
+  const base = `http://127.0.0.1:${port}`;
+  await waitFor('vakt /readyz', async () => (await fetch(`${base}/readyz`)).ok, START_TIMEOUT_MS);
+  return base;
+}
+
+async function stopVakt() {
+  if (!vakt || vakt.exitCode !== null) return;
+  const exited = new Promise((resolve) => vakt.once('exit', resolve));
+  vakt.kill('SIGTERM');
+  const timer = setTimeout(() => vakt.kill('SIGKILL'), 30_000);
+  const code = await exited;
+  clearTimeout(timer);
+  return code;
+}
+
+async function api(base, method, route, token, body) {
+  const response = await fetch(`${base}${route}`, {
+    method,
+    headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await response.text();
+  return { status: response.status, body: text ? JSON.parse(text) : null };
+}
+
+async function login(page, base, token) {
+  await page.goto(base + '/');
+  await page.getByLabel('API token').fill(token);
+  await page.getByRole('button', { name: 'Log in' }).click();
+  await page.getByTestId('whoami').waitFor({ timeout: UI_TIMEOUT_MS });
+}
+
+async function shot(page, name, options = {}) {
+  fs.mkdirSync(shotsDir, { recursive: true });
+  await page.screenshot({ path: path.join(shotsDir, name), ...options });
+}
+
+async function main() {
+  step('start vakt serve');
+  const base = await startVakt();
+  const admin = fs.readFileSync(path.join(work, 'admin.token'), 'utf8').trim();
+
+  step('mint responder and approver tokens (POST /api/v1/tokens, admin only)');
+  const responder = await api(base, 'POST', '/api/v1/tokens', admin, { name: 'rita', role: 'responder' });
+  assert.equal(responder.status, 201, JSON.stringify(responder.body));
+  const approver = await api(base, 'POST', '/api/v1/tokens', admin, { name: 'arne', role: 'approver' });
+  assert.equal(approver.status, 201, JSON.stringify(approver.body));
+  const byResponder = await api(base, 'POST', '/api/v1/tokens', responder.body.token, { name: 'x', role: 'admin' });
+  assert.equal(byResponder.status, 403, 'a responder may not mint tokens');
+
+  step('security headers on the console');
+  const index = await fetch(base + '/incidents/INC-1');
+  assert.equal(index.status, 200, 'client routes fall back to index.html');
+  const csp = index.headers.get('content-security-policy') || '';
+  assert.match(csp, /script-src 'self'/);
+  assert.match(csp, /frame-ancestors 'none'/);
+  assert.equal(index.headers.get('x-content-type-options'), 'nosniff');
+  assert.ok(index.headers.get('referrer-policy'));
+  assert.doesNotMatch(await index.text(), /<script>[^<]/, 'index.html has no inline script');
+
+  browser = await chromium.launch({
+    executablePath: chromiumPath,
+    headless: true,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+  });
+  const responderContext = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const page = await responderContext.newPage();
+  const pageErrors = [];
+  page.on('pageerror', (error) => pageErrors.push(String(error)));
+  page.on('console', (message) => {
+    if (message.type() === 'error' && /Content Security Policy/.test(message.text())) pageErrors.push(message.text());
+  });
+
+  step('login with a bad token fails');
+  await page.goto(base + '/');
+  await page.getByLabel('API token').fill('vakt_not_a_real_token');
+  await page.getByRole('button', { name: 'Log in' }).click();
+  await page.getByTestId('login-error').waitFor({ timeout: UI_TIMEOUT_MS });
+  assert.match(await page.getByTestId('login-error').innerText(), /Login failed/);
+  await shot(page, 'login.png');
+
+  step('login as responder; the token is kept in no browser storage');
+  await login(page, base, responder.body.token);
+  assert.match(await page.getByTestId('whoami').innerText(), /rita.*responder/);
+  const stored = await page.evaluate(() => JSON.stringify({ ...localStorage }) + JSON.stringify({ ...sessionStorage }));
+  assert.ok(!stored.includes(responder.body.token), 'token not in localStorage/sessionStorage');
+  const cookies = await responderContext.cookies();
+  const session = cookies.find((c) => c.name === 'vakt_session');
+  assert.ok(session && session.httpOnly && session.sameSite === 'Strict', 'HttpOnly SameSite=Strict session cookie');
+  await page.getByText('live', { exact: false }).first().waitFor({ timeout: UI_TIMEOUT_MS });
+
+  step('an alert arrives and its incident appears in the open list without a reload');
+  await page.evaluate(() => {
+    window.__notReloaded = true;
+  });
+  const hostile = '<img src=x onerror="window.__pwned=1"><script>window.__pwned=1</script>';
+  const ingest = await fetch(base + '/api/v2/alerts', {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify([
+      {
+        labels: {
+          alertname: 'ModelAUCBelowBaseline',
+          pipeline: 'credit-risk',
+          model: 'credit-pd-logit',
+          severity: 'critical',
+          instance: hostile,
+        },
+        annotations: { summary: 'Shadow AUC 0.71 below baseline 0.78 since champion v42' },
+      },
+    ]),
+  });
+  assert.equal(ingest.status, 200);
+  await page.locator('tr[data-incident="INC-1"]').waitFor({ timeout: UI_TIMEOUT_MS });
+  assert.equal(await page.evaluate(() => window.__notReloaded), true, 'the list updated in place (no reload)');
+  await shot(page, 'incident-list.png');
+
+  step('phone layout of the list');
+  const phone = await browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true });
+  const phonePage = await phone.newPage();
+  await login(phonePage, base, responder.body.token);
+  await phonePage.locator('tr[data-incident="INC-1"]').waitFor({ timeout: UI_TIMEOUT_MS });
+  await shot(phonePage, 'incident-list-phone.png');
+  await phone.close();
+
+  step('a cookie-authenticated mutation without X-CSRF-Token is refused');
+  const refused = await page.evaluate(async () => {
+    const response = await fetch('/api/v1/incidents/INC-1/notes', {
+      method: 'POST',
+      credentials: 'same-origin',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ text: 'forged' }),
+    });
+    return { status: response.status, body: await response.text() };
+  });
+  assert.equal(refused.status, 403, refused.body);
+  assert.match(refused.body, /X-CSRF-Token/);
+
+  step('incident page: alert text is escaped, lifecycle and notes work');
+  await page.locator('tr[data-incident="INC-1"] a').click();
+  await page.getByRole('heading', { level: 1, name: /INC-1/ }).waitFor({ timeout: UI_TIMEOUT_MS });
+  const label = page.locator('#detection .labels li', { hasText: 'instance' });
+  await label.waitFor({ timeout: UI_TIMEOUT_MS });
+  assert.equal(await label.innerText(), `instance=${hostile}`, 'alert label markup shown as text');
+  assert.equal(await page.evaluate(() => window.__pwned), undefined, 'alert markup never executed');
+  await page.getByLabel('Reason').first().fill('looking at the AUC drop');
+  await page.locator('button[data-action="ack"]').click();
+  await page.locator('.incident-head .badge.state-acknowledged').waitFor({ timeout: UI_TIMEOUT_MS });
+  await page.getByLabel('Add a note').fill('champion v42 promoted 20 min before the alert');
+  await page.getByRole('button', { name: 'Add note' }).click();
+  await page.locator('.notes li', { hasText: 'champion v42 promoted' }).waitFor({ timeout: UI_TIMEOUT_MS });
+  await page.getByTestId('timeline').getByText('acknowledged', { exact: false }).first().waitFor({ timeout: UI_TIMEOUT_MS });
+
+  step('stabilisation: request a high-risk step, a second user approves it seeing the exact content');
+  const steps = await api(base, 'GET', '/api/v1/incidents/INC-1/steps', admin);
+  if (steps.status === 404 || steps.status === 405) {
+    console.log('# SKIP step approval: this server has no /api/v1/incidents/{id}/steps yet');
+    await page.locator('#stabilisation .not-available').waitFor({ timeout: UI_TIMEOUT_MS });
+  } else {
+    assert.equal(steps.status, 200, JSON.stringify(steps.body));
+    const list = Array.isArray(steps.body) ? steps.body : steps.body.steps;
+    const rollback = list.find((s) => s.id === 'rollback-champion-alias');
+    assert.ok(rollback, 'the runbook high-risk step is listed');
+    const card = page.locator('li[data-step="rollback-champion-alias"]');
+    await card.getByLabel('Reason').fill('AUC regression after v42; roll back');
+    await card.locator('button[data-verb="request"]').click();
+    await page.locator('li[data-step="rollback-champion-alias"][data-state="awaiting_approval"]').waitFor({ timeout: UI_TIMEOUT_MS });
+
+    const approverContext = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const approverPage = await approverContext.newPage();
+    await login(approverPage, base, approver.body.token);
+    await approverPage.goto(base + '/incidents/INC-1#stabilisation');
+    const approverCard = approverPage.locator('li[data-step="rollback-champion-alias"]');
+    await approverCard.locator('button[data-verb="approve"]').waitFor({ timeout: UI_TIMEOUT_MS });
+    const requested = (await api(base, 'GET', '/api/v1/incidents/INC-1/steps', admin)).body;
+    const current = (Array.isArray(requested) ? requested : requested.steps).find((s) => s.id === 'rollback-champion-alias');
+    const shownHash = await approverPage.getByTestId('hash-rollback-champion-alias').innerText();
+    assert.equal(shownHash, current.content_hash, 'the approver sees the hash being approved');
+    const preview = await approverPage.getByTestId('preview-rollback-champion-alias').innerText();
+    assert.match(preview, /champion/, 'the approver sees the exact request content');
+    await approverCard.scrollIntoViewIfNeeded();
+    await shot(approverPage, 'step-approval.png');
+    await approverCard.getByLabel('Reason').fill('checked the version');
+    await approverCard.locator('button[data-verb="approve"]').click();
+    await approverPage.locator('li[data-step="rollback-champion-alias"][data-state="approved"]').waitFor({ timeout: UI_TIMEOUT_MS });
+    // The responder's page follows through the live stream or its next read.
+    await page.reload();
+    await page.locator('li[data-step="rollback-champion-alias"][data-state="approved"]').waitFor({ timeout: UI_TIMEOUT_MS });
+    await page.getByTestId('timeline').getByText(/approv/i).first().waitFor({ timeout: UI_TIMEOUT_MS });
+    await approverContext.close();
+  }
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await shot(page, 'incident.png', { fullPage: true });
+
+  step('the live stream resumes after Last-Event-ID');
+  const controller = new AbortController();
+  const stream = await fetch(base + '/api/v1/stream', {
+    headers: { Authorization: `Bearer ${admin}`, 'Last-Event-ID': '0' },
+    signal: controller.signal,
+  });
+  assert.equal(stream.status, 200);
+  assert.match(stream.headers.get('content-type') || '', /text\/event-stream/);
+  const reader = stream.body.getReader();
+  let received = '';
+  const deadline = Date.now() + 10_000;
+  while (!/id: 1\nevent: incident/.test(received) && Date.now() < deadline) {
+    const { value, done } = await reader.read();
+    if (done) break;
+    received += new TextDecoder().decode(value);
+  }
+  controller.abort();
+  assert.match(received, /id: 1\nevent: incident\ndata: \{[^\n]*"incident":"INC-1"/);
+
+  step('on-call, runbooks and pipelines pages render (or say what is not available)');
+  await page.getByRole('link', { name: 'On-call' }).click();
+  await page.getByRole('heading', { level: 1, name: 'On-call' }).waitFor({ timeout: UI_TIMEOUT_MS });
+  await page.waitForFunction(() => !document.body.innerText.includes('Loading'), null, { timeout: UI_TIMEOUT_MS });
+  await shot(page, 'oncall.png', { fullPage: true });
+  await page.getByRole('link', { name: 'Runbooks' }).click();
+  await page.getByRole('heading', { level: 2, name: /Credit risk — model performance regression/ }).waitFor({ timeout: UI_TIMEOUT_MS });
+  await shot(page, 'runbooks.png');
+  await page.getByRole('link', { name: 'Pipelines' }).click();
+  await page.getByRole('heading', { level: 1, name: 'Pipelines' }).waitFor({ timeout: UI_TIMEOUT_MS });
+  await page.getByText('credit-risk', { exact: false }).first().waitFor({ timeout: UI_TIMEOUT_MS });
+  await shot(page, 'pipelines.png');
+
+  step('logout ends the session');
+  await page.getByRole('button', { name: 'Log out' }).click();
+  await page.getByLabel('API token').waitFor({ timeout: UI_TIMEOUT_MS });
+  const after = await page.evaluate(async () => (await fetch('/api/v1/session')).status);
+  assert.equal(after, 401);
+
+  assert.deepEqual(pageErrors, [], 'no script errors or CSP violations in the page');
+  await responderContext.close();
+}
+
+try {
+  await main();
+  console.log('ok - browser console suite passed');
+} catch (error) {
+  failed = true;
+  console.error('not ok -', error && error.stack ? error.stack : error);
+  try {
+    console.error('--- vakt log (tail) ---\n' + fs.readFileSync(path.join(work, 'vakt.log'), 'utf8').split('\n').slice(-40).join('\n'));
+  } catch {
+    /* no log */
+  }
+} finally {
+  if (browser) await browser.close().catch(() => {});
+  const code = await stopVakt().catch(() => null);
+  if (!failed && code !== 0 && code !== undefined) {
+    console.error(`not ok - vakt exited with ${code} after SIGTERM (open live streams must not block the drain)`);
+    failed = true;
+  }
+  fs.rmSync(work, { recursive: true, force: true });
+}
+process.exit(failed ? 1 : 0);
