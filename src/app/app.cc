@@ -20,6 +20,8 @@
 #include "auth/session.h"
 #include "auth/auth.h"
 #include "catalog/catalog.h"
+#include "api/audit_routes.h"
+#include "app/audit_service.h"
 #include "incident/incident_service.h"
 #include "runbook/loader.h"
 #include "storage/sql_incident_store.h"
@@ -55,6 +57,11 @@ Status App::Build() {
   incidents_ = std::make_unique<incident::IncidentService>(*database_, *incident_store_, clock_,
                                                           metrics_);
   tokens_ = std::make_unique<auth::TokenService>(*database_, clock_);
+  AuditServiceOptions audit_options;
+  audit_options.data_dir = config_.data_dir;
+  audit_options.origin = config_.audit_origin;
+  audit_options.checkpoint_interval = std::chrono::milliseconds(config_.audit_checkpoint_interval_ms);
+  VAKT_ASSIGN_OR_RETURN(audit_, AuditService::Create(*database_, clock_, audit_options));
   runbook_versions_ = std::make_unique<storage::SqlRunbookVersionStore>(*database_);
   VAKT_ASSIGN_OR_RETURN(auto loaded, Reload("startup"));
   (void)loaded;
@@ -90,6 +97,8 @@ Status App::Build() {
   api::SessionRoutesContext session_context{sessions_.get(), tokens_.get(), database_.get(), &clock_};
   api::RegisterSessionRoutes(*http_, session_context);
   api::RegisterTokenRoutes(*http_, {tokens_.get(), database_.get(), &clock_});
+  api::RegisterAuditRoutes(*http_, {database_.get(), &audit_->store(), &audit_->log(),
+                                    &audit_->public_key(), audit_->origin(), tokens_.get(), &clock_});
   event_stream_ = std::make_unique<api::EventStream>(*database_);
   api::RegisterEventStreamRoutes(*http_, *event_stream_, *tokens_);
   // The console catches every other GET outside /api/, so it is registered last.
@@ -151,6 +160,7 @@ Status App::BootstrapAdminToken() {
 Status App::Start() {
   queue_->Start();
   incidents_->Start();
+  audit_->Start();
   VAKT_RETURN_IF_ERROR(event_stream_->Start());
   VAKT_ASSIGN_OR_RETURN(port_, http_->Bind(config_.listen_host, config_.listen_port));
   http_thread_ = std::thread([this] { http_->Serve(); });
@@ -167,6 +177,7 @@ void App::Stop() {
   if (http_thread_.joinable()) http_thread_.join();
   if (queue_) queue_->Stop();  // commits everything still queued
   if (incidents_) incidents_->Stop();
+  if (audit_) audit_->Stop();  // last: its final checkpoint covers everything committed above
 }
 
 }  // namespace vakt::app

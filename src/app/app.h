@@ -34,6 +34,7 @@ class SessionService;
 }
 
 namespace vakt::app {
+class AuditService;
 
 // App is the one place that builds vakt: storage, ingest, services, HTTP routes. Lifecycle:
 // Create → Start → (Reload)* → Stop. Stop drains: stop accepting, finish in-flight requests,
@@ -70,6 +71,7 @@ class App {
   std::unique_ptr<incident::IncidentService> incidents_;
   std::unique_ptr<storage::SqlRunbookVersionStore> runbook_versions_;  // runbook history
   std::unique_ptr<auth::TokenService> tokens_;
+  std::unique_ptr<AuditService> audit_;  // signing key, checkpoints, audit API
   std::unique_ptr<auth::SessionService> sessions_;    // web console logins
   std::unique_ptr<api::EventStream> event_stream_;    // outlives http_: streams call into it
   std::unique_ptr<api::HttpServer> http_;

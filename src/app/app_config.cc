@@ -81,7 +81,7 @@ Result<AppConfig> LoadAppConfig(const std::string& path) {
   if (root.IsNull()) return config;
   VAKT_RETURN_IF_ERROR(CheckKeys(path, root,
                                  {"listen", "database", "runbooks", "catalog", "oncall", "web",
-                                  "data_dir", "durability", "ingest", "http", "log"},
+                                  "data_dir", "durability", "ingest", "http", "log", "audit"},
                                  "vakt.yaml"));
   std::string text;
   if (root["listen"]) {
@@ -132,6 +132,22 @@ Result<AppConfig> LoadAppConfig(const std::string& path) {
     if (log["format"]) VAKT_RETURN_IF_ERROR(Read(path, log["format"], config.log.format));
     if (log["level"]) VAKT_RETURN_IF_ERROR(Read(path, log["level"], config.log.level));
     VAKT_RETURN_IF_ERROR(ValidateLogOptions(config.log).WithContext(Where(path, log)));
+  }
+  if (const YAML::Node audit = root["audit"]) {
+    VAKT_RETURN_IF_ERROR(CheckKeys(path, audit, {"origin", "checkpoint_interval"}, "audit"));
+    if (audit["origin"]) VAKT_RETURN_IF_ERROR(Read(path, audit["origin"], config.audit_origin));
+    if (config.audit_origin.empty() || config.audit_origin.find('\n') != std::string::npos) {
+      return Status::InvalidArgument(Where(path, audit["origin"]) + ": origin must be one line");
+    }
+    if (audit["checkpoint_interval"]) {
+      VAKT_RETURN_IF_ERROR(Read(path, audit["checkpoint_interval"], text));
+      auto duration = ParseDuration(text);
+      if (!duration.ok() || *duration < 1000) {
+        return Status::InvalidArgument(Where(path, audit["checkpoint_interval"]) +
+                                       ": checkpoint_interval must be a duration of at least 1s");
+      }
+      config.audit_checkpoint_interval_ms = *duration;
+    }
   }
   if (const YAML::Node http = root["http"]) {
     VAKT_RETURN_IF_ERROR(CheckKeys(path, http, {"threads"}, "http"));

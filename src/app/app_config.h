@@ -24,6 +24,8 @@ struct AppConfig {
   ingest::IngestLimits limits;
   ingest::CommitQueueOptions queue;
   size_t http_threads = 32;
+  std::string audit_origin = "vakt.local/audit";  // names the audit log in its checkpoints
+  std::int64_t audit_checkpoint_interval_ms = 60'000;
   LogOptions log;
   std::string source_text;  // the YAML as loaded, for GET /api/v2/status
 };
