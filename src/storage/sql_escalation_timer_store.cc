@@ -155,4 +155,19 @@ Result<std::vector<EscalationTimer>> ListArmedTimersOfStoppedIncidents(Database&
   return timers;
 }
 
+Result<std::vector<std::int64_t>> ListIncidentsAwaitingEscalation(Database& database, int limit) {
+  std::vector<std::int64_t> ids;
+  Status status = database.RunRead([&](SqlConnection& conn) -> Status {
+    VAKT_ASSIGN_OR_RETURN(
+        auto rows, conn.Query("SELECT i.id FROM incidents i WHERE i.state = 'triggered' AND NOT "
+                              "EXISTS (SELECT 1 FROM escalation_timers t WHERE t.incident_id = "
+                              "i.id) ORDER BY i.id LIMIT $1",
+                              {std::int64_t{limit}}));
+    for (const SqlRow& row : rows) ids.push_back(row.Int(0));
+    return Status::Ok();
+  });
+  if (!status.ok()) return status;
+  return ids;
+}
+
 }  // namespace vakt::storage

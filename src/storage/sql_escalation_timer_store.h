@@ -69,4 +69,8 @@ Result<std::vector<EscalationTimer>> ListIncidentEscalationTimers(Database& data
 Result<std::vector<EscalationTimer>> ListArmedTimersOfStoppedIncidents(Database& database,
                                                                        int limit);
 
+// ListIncidentsAwaitingEscalation returns ids of triggered incidents that have no timer row yet
+// (not considered for escalation), oldest first.
+Result<std::vector<std::int64_t>> ListIncidentsAwaitingEscalation(Database& database, int limit);
+
 }  // namespace vakt::storage

@@ -18,6 +18,7 @@ Result<OutboxState> ParseOutboxState(const std::string& name) {
   if (name == "sending") return OutboxState::kSending;
   if (name == "sent") return OutboxState::kSent;
   if (name == "failed") return OutboxState::kFailed;
+  if (name == "cancelled") return OutboxState::kCancelled;
   return Status::Corruption("notification_outbox state \"" + name + "\"");
 }
 
@@ -91,6 +92,8 @@ const char* OutboxStateName(OutboxState state) {
       return "sent";
     case OutboxState::kFailed:
       return "failed";
+    case OutboxState::kCancelled:
+      return "cancelled";
   }
   return "pending";
 }
@@ -117,10 +120,10 @@ Result<bool> EnqueueNotification(SqlConnection& conn, const OutboxMessage& messa
       auto rows,
       conn.Query("INSERT INTO notification_outbox (idempotency_key, channel, target, subject, "
                  "payload, incident_id, page_key, state, attempts, next_attempt_at, last_error, "
-                 "created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, 'pending', 0, $8, '', $8) "
+                 "created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, 'pending', 0, $8, '', $9) "
                  "ON CONFLICT (idempotency_key) DO NOTHING RETURNING id",
                  {message.idempotency_key, message.channel, message.target, message.subject,
-                  message.payload, incident, page_key, now}));
+                  message.payload, incident, page_key, std::max(now, message.not_before), now}));
   if (rows.empty()) return false;
   VAKT_RETURN_IF_ERROR(
       AppendAuditEvent(conn, OutboxAudit("notification.enqueue", message, {}), now).status());
@@ -224,6 +227,36 @@ Result<OutboxState> MarkNotificationFailed(Database& database, std::int64_t id,
   });
   if (!status.ok()) return status;
   return result;
+}
+
+Result<std::int64_t> CancelPendingPageNotifications(SqlConnection& conn, std::int64_t incident_id,
+                                                    const std::string& reason, TimeMs now) {
+  VAKT_ASSIGN_OR_RETURN(
+      auto rows,
+      conn.Query(fmt::format("UPDATE notification_outbox SET state = 'cancelled', last_error = $1 "
+                             "WHERE incident_id = $2 AND state = 'pending' AND page_key IS NOT "
+                             "NULL RETURNING {}",
+                             kOutboxColumns),
+                 {reason, incident_id}));
+  VAKT_ASSIGN_OR_RETURN(auto cancelled, ReadOutboxRows(rows));
+  for (const OutboxRow& row : cancelled) {
+    VAKT_RETURN_IF_ERROR(
+        AppendAuditEvent(conn, OutboxAudit("notification.cancel", row.message, {{"reason", reason}}),
+                         now)
+            .status());
+  }
+  return static_cast<std::int64_t>(cancelled.size());
+}
+
+Result<std::optional<TimeMs>> LastNotificationAt(SqlConnection& conn,
+                                                 const std::string& key_prefix) {
+  // Prefix match without LIKE wildcards: keys may contain % or _.
+  VAKT_ASSIGN_OR_RETURN(
+      auto rows, conn.Query("SELECT MAX(created_at) FROM notification_outbox WHERE "
+                            "substr(idempotency_key, 1, $1) = $2",
+                            {static_cast<std::int64_t>(key_prefix.size()), key_prefix}));
+  if (rows.empty() || rows[0].IsNull(0)) return std::optional<TimeMs>();
+  return std::optional<TimeMs>(rows[0].Int(0));
 }
 
 Result<std::vector<OutboxRow>> ListIncidentNotifications(Database& database,

@@ -30,9 +30,11 @@ struct OutboxMessage {
   std::string payload;
   std::optional<std::int64_t> incident_id;
   std::string page_key;  // the pages row this delivers, "" when it is not a page
+  TimeMs not_before = 0;  // first attempt no earlier than this (a user's delayed contact rule)
 };
 
-enum class OutboxState { kPending, kSending, kSent, kFailed };
+// kCancelled: a pending page message whose incident was acknowledged before it was due.
+enum class OutboxState { kPending, kSending, kSent, kFailed, kCancelled };
 const char* OutboxStateName(OutboxState state);
 
 // OutboxRow is a stored message with its delivery state.
@@ -84,6 +86,18 @@ Status MarkNotificationSent(Database& database, std::int64_t id, const std::stri
 Result<OutboxState> MarkNotificationFailed(Database& database, std::int64_t id,
                                            const std::string& owner, const std::string& error,
                                            TimeMs now, const OutboxRetryPolicy& policy);
+
+// CancelPendingPageNotifications cancels the incident's page messages that are still pending
+// (delayed contact rules not yet due) inside the caller's transaction, with an audit record per
+// message. Returns how many were cancelled.
+// REQUIRES: a transaction is open on `conn`.
+Result<std::int64_t> CancelPendingPageNotifications(SqlConnection& conn, std::int64_t incident_id,
+                                                    const std::string& reason, TimeMs now);
+
+// LastNotificationAt returns when the newest message whose idempotency key starts with
+// `key_prefix` was enqueued, or nullopt when there is none (read inside the caller's
+// transaction, for throttling).
+Result<std::optional<TimeMs>> LastNotificationAt(SqlConnection& conn, const std::string& key_prefix);
 
 // ListIncidentNotifications returns the incident's outbox rows, oldest first.
 Result<std::vector<OutboxRow>> ListIncidentNotifications(Database& database,

@@ -1,0 +1,62 @@
+#pragma once
+
+#include <map>
+#include <memory>
+#include <string>
+
+#include "common/clock.h"
+#include "common/status.h"
+#include "notify/notifier.h"
+#include "storage/database.h"
+#include "storage/sql_outbox.h"
+
+namespace vakt::paging {
+
+struct DeliveryWorkerOptions {
+  std::string owner;           // lease owner: unique per process
+  TimeMs lease_ms = 60'000;    // longer than any single send (notifier timeouts are ~20 s)
+  int batch = 20;
+  storage::OutboxRetryPolicy retry;
+  // Slack contacts are user ids; messages to them go through this incoming webhook. A Slack
+  // target that is itself an https URL is used as the webhook.
+  std::string slack_webhook_url;
+};
+
+// DeliveryCounts says what one delivery pass did.
+struct DeliveryCounts {
+  int sent = 0;
+  int retrying = 0;
+  int failed = 0;
+};
+
+// DeliveryWorker empties the notification outbox: it claims due messages under a lease, sends
+// each through the notifier of its channel ("webhook", "slack", "email"), and marks it sent, or
+// failed with backoff (Unavailable) or for good (any other error, or max attempts). Channel
+// "drill" is recorded as sent without contacting anyone. Sends happen outside any database
+// transaction. Thread-safe if the notifiers are.
+class DeliveryWorker {
+ public:
+  // `notifiers` maps channel name to notifier; a channel without one fails its messages.
+  DeliveryWorker(storage::Database& database,
+                 std::map<std::string, std::shared_ptr<notify::Notifier>> notifiers,
+                 DeliveryWorkerOptions options);
+
+  // RunPass claims and delivers what is due at `now`; `clock` is read after each send to date
+  // its result. Returns the first marking error after finishing the batch.
+  Result<DeliveryCounts> RunPass(TimeMs now, const Clock& clock);
+
+ private:
+  Status Deliver(const storage::OutboxRow& row);
+
+  storage::Database& database_;
+  std::map<std::string, std::shared_ptr<notify::Notifier>> notifiers_;
+  DeliveryWorkerOptions options_;
+};
+
+// ToNotification turns an outbox row into what a notifier sends: the payload's "text" (when the
+// payload is a JSON object with one) or the payload itself as text; the JSON object is the
+// webhook body. `slack_webhook_url` replaces a Slack user id as the target.
+Result<notify::Notification> ToNotification(const storage::OutboxRow& row,
+                                            const std::string& slack_webhook_url);
+
+}  // namespace vakt::paging

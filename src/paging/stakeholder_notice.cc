@@ -1,0 +1,172 @@
+#include "paging/stakeholder_notice.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "common/time_format.h"
+#include "storage/sql_audit_append.h"
+#include "storage/sql_outbox.h"
+#include "template/template.h"
+
+namespace vakt::paging {
+namespace {
+
+constexpr size_t kMaxRecipients = 50;
+constexpr size_t kMaxRecipientBytes = 500;
+
+std::string OptionalTime(TimeMs time) { return time > 0 ? FormatRfc3339(time) : ""; }
+
+Result<std::pair<std::string, std::string>> ParseRecipient(const std::string& recipient,
+                                                           size_t index) {
+  std::string field = fmt::format("to[{}]", index);
+  if (recipient.size() > kMaxRecipientBytes) {
+    return Status::InvalidArgument(field + " is longer than 500 bytes");
+  }
+  if (recipient.find_first_of("\r\n\t ") != std::string::npos) {
+    return Status::InvalidArgument(field + " contains whitespace");
+  }
+  size_t colon = recipient.find(':');
+  if (colon == std::string::npos) {
+    return Status::InvalidArgument(field + " must be email:ADDRESS, slack:URL or webhook:URL");
+  }
+  std::string channel = recipient.substr(0, colon);
+  std::string target = recipient.substr(colon + 1);
+  if (channel == "email") {
+    size_t at = target.find('@');
+    if (at == std::string::npos || at == 0 || at + 1 == target.size()) {
+      return Status::InvalidArgument(field + " is not an e-mail address");
+    }
+  } else if (channel == "slack" || channel == "webhook") {
+    if (target.rfind("https://", 0) != 0 && target.rfind("http://", 0) != 0) {
+      return Status::InvalidArgument(field + " must be an http(s) URL");
+    }
+  } else {
+    return Status::InvalidArgument(field + " channel must be email, slack or webhook");
+  }
+  return std::make_pair(channel, target);
+}
+
+Result<std::string> ReadTemplate(const std::string& templates_dir, const std::string& name) {
+  if (std::find(kNoticeTemplates.begin(), kNoticeTemplates.end(), name) ==
+      kNoticeTemplates.end()) {
+    return Status::InvalidArgument("template must be one of stakeholder-initial, update, "
+                                   "resolution, regulator-initial");
+  }
+  std::string path = (std::filesystem::path(templates_dir) / (name + ".mustache")).string();
+  std::ifstream file(path);
+  if (!file) return Status::NotFound("template file " + path + " is not readable");
+  std::stringstream buffer;
+  buffer << file.rdbuf();
+  return buffer.str();
+}
+
+}  // namespace
+
+const std::vector<std::string> kNoticeTemplates = {"stakeholder-initial", "update", "resolution",
+                                                   "regulator-initial"};
+
+nlohmann::json NoticeContext(const Incident& incident) {
+  return {{"id", incident.id},
+          {"reference", incident.Key()},
+          {"title", incident.title},
+          {"severity", incident.severity},
+          {"state", IncidentStateName(incident.state)},
+          {"runbook", incident.runbook_id},
+          {"runbook_version", incident.runbook_version},
+          {"assignee", incident.assignee},
+          {"drill", incident.drill},
+          {"created_at", OptionalTime(incident.created_at)},
+          {"acknowledged_at", OptionalTime(incident.acknowledged_at)},
+          {"mitigated_at", OptionalTime(incident.mitigated_at)},
+          {"resolved_at", OptionalTime(incident.resolved_at)},
+          {"context", incident.context}};
+}
+
+Result<std::pair<std::string, std::string>> RenderNotice(std::string_view source,
+                                                         const Incident& incident) {
+  VAKT_ASSIGN_OR_RETURN(std::string rendered,
+                        templating::RenderTemplate(source, NoticeContext(incident)));
+  constexpr std::string_view kSubject = "Subject: ";
+  size_t newline = rendered.find('\n');
+  if (rendered.rfind(kSubject, 0) != 0 || newline == std::string::npos) {
+    return Status::InvalidArgument("template must start with a \"Subject: \" line");
+  }
+  std::string subject = rendered.substr(kSubject.size(), newline - kSubject.size());
+  // The subject becomes a mail header: never let a line break from incident data through.
+  std::replace_if(subject.begin(), subject.end(), [](char c) { return c == '\r' || c == '\n'; },
+                  ' ');
+  std::string body = rendered.substr(newline + 1);
+  while (!body.empty() && body.front() == '\n') body.erase(body.begin());
+  return std::make_pair(subject, body);
+}
+
+Result<NoticeResult> EnqueueNotice(storage::Database& database, const std::string& templates_dir,
+                                   const Incident& incident, const NoticeRequest& request,
+                                   const DeliveryRoute& route, TimeMs now) {
+  if (request.to.empty()) return Status::InvalidArgument("to must name at least one recipient");
+  if (request.to.size() > kMaxRecipients) {
+    return Status::InvalidArgument("to has more than 50 recipients");
+  }
+  std::vector<std::pair<std::string, std::string>> recipients;
+  for (size_t index = 0; index < request.to.size(); ++index) {
+    VAKT_ASSIGN_OR_RETURN(auto recipient, ParseRecipient(request.to[index], index));
+    recipients.push_back(std::move(recipient));
+  }
+  VAKT_ASSIGN_OR_RETURN(std::string source, ReadTemplate(templates_dir, request.template_name));
+  VAKT_ASSIGN_OR_RETURN(auto rendered, RenderNotice(source, incident));
+  NoticeResult result;
+  result.subject = rendered.first;
+  bool is_update = request.template_name == "update";
+  std::string prefix = fmt::format("notice:{}:{}:", incident.Key(), request.template_name);
+  Status status = database.RunWrite([&](storage::SqlConnection& conn) -> Status {
+    result.keys.clear();
+    result.throttled = false;
+    storage::SqlTransaction txn(conn);
+    VAKT_RETURN_IF_ERROR(txn.begin_status());
+    std::string batch = prefix;
+    if (is_update) {
+      // group_interval: one update per interval and incident, however often responders ask.
+      VAKT_ASSIGN_OR_RETURN(auto last, storage::LastNotificationAt(conn, prefix));
+      if (last && now < *last + request.group_interval_ms) {
+        result.throttled = true;
+        result.next_allowed_at = *last + request.group_interval_ms;
+        return Status::Ok();
+      }
+      batch += std::to_string(now) + ":";
+    }
+    nlohmann::json payload = {{"type", "incident.notice"},
+                              {"template", request.template_name},
+                              {"incident", incident.Key()},
+                              {"subject", rendered.first},
+                              {"text", rendered.second}};
+    for (const auto& [channel, target] : recipients) {
+      storage::OutboxMessage message;
+      message.idempotency_key = batch + channel + ":" + target;
+      message.channel = channel;
+      message.target = target;
+      message.subject = rendered.first;
+      message.payload = payload.dump();
+      message.incident_id = incident.id;
+      message = route.Apply(std::move(message), incident.drill);
+      VAKT_ASSIGN_OR_RETURN(bool inserted, storage::EnqueueNotification(conn, message, now));
+      if (inserted) result.keys.push_back(message.idempotency_key);
+    }
+    audit::AuditEvent event;
+    event.actor = request.actor;
+    event.action = "incident.notify";
+    event.subject = "incident/" + incident.Key();
+    event.details = {{"template", request.template_name},
+                     {"recipients", request.to},
+                     {"enqueued", result.keys.size()}};
+    VAKT_RETURN_IF_ERROR(storage::AppendAuditEvent(conn, event, now).status());
+    return txn.Commit();
+  });
+  if (!status.ok()) return status;
+  return result;
+}
+
+}  // namespace vakt::paging
