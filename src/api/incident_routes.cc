@@ -2,7 +2,6 @@
 
 #include "api/auth_guard.h"
 #include "api/incident_json.h"
-#include "catalog/change_window.h"
 #include "common/json_parse.h"
 #include "runbook/runbook.h"
 
@@ -186,26 +185,6 @@ void RegisterIncidentRoutes(HttpServer& server, const IncidentRoutesContext& con
                  if (!result.ok()) return ProblemResponse(result.status());
                  return JsonResponse(200, *result);
                });
-  server.Route("GET", "/api/v1/pipelines", "pipelines_list", [incidents, clock](const Request&) {
-    auto routing = incidents->routing();
-    nlohmann::json list = nlohmann::json::array();
-    if (routing.catalog) {
-      for (const auto& pipeline : routing.catalog->pipelines()) {
-        nlohmann::json models = nlohmann::json::array();
-        for (const auto& model : pipeline.models) {
-          models.push_back({{"name", model.name}, {"registry_name", model.registry_name}});
-        }
-        list.push_back({{"id", pipeline.id},
-                        {"title", pipeline.title},
-                        {"team", pipeline.team},
-                        {"owners", pipeline.owners},
-                        {"models", models},
-                        {"inside_change_window", catalog::InsideChangeWindow(pipeline, clock->NowMs())},
-                        {"risks", pipeline.risks.size()}});
-      }
-    }
-    return JsonResponse(200, {{"pipelines", list}});
-  });
 }
 
 }  // namespace vakt::api

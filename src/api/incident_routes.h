@@ -19,7 +19,7 @@ struct IncidentRoutesContext {
 };
 
 // RegisterIncidentRoutes adds /api/v1/incidents (list, get, events, alerts, actions),
-// /api/v1/runbooks (list, get, lint-on-load results, reload) and /api/v1/pipelines.
+// /api/v1/runbooks (list, get, lint-on-load results, reload); pipelines are in pipeline_routes.h.
 void RegisterIncidentRoutes(HttpServer& server, const IncidentRoutesContext& context);
 
 }  // namespace vakt::api

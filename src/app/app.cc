@@ -9,6 +9,7 @@
 
 #include "api/alert_routes.h"
 #include "api/incident_routes.h"
+#include "api/pipeline_routes.h"
 #include "api/runbook_version_routes.h"
 #include "retro/runbook_history.h"
 #include "storage/sql_runbook_version_store.h"
@@ -19,11 +20,13 @@
 #include "api/web_routes.h"
 #include "auth/session.h"
 #include "auth/auth.h"
-#include "catalog/catalog.h"
+#include "app/catalog_overlay.h"
 #include "api/audit_routes.h"
 #include "app/audit_service.h"
+#include "catalog/catalog.h"
 #include "incident/incident_service.h"
 #include "runbook/loader.h"
+#include "storage/sql_catalog_store.h"
 #include "storage/sql_incident_store.h"
 #include "api/http_server.h"
 #include "api/ops_routes.h"
@@ -63,6 +66,7 @@ Status App::Build() {
   audit_options.checkpoint_interval = std::chrono::milliseconds(config_.audit_checkpoint_interval_ms);
   VAKT_ASSIGN_OR_RETURN(audit_, AuditService::Create(*database_, clock_, audit_options));
   runbook_versions_ = std::make_unique<storage::SqlRunbookVersionStore>(*database_);
+  catalog_store_ = std::make_unique<storage::SqlCatalogStore>(*database_);
   VAKT_ASSIGN_OR_RETURN(auto loaded, Reload("startup"));
   (void)loaded;
   queue_->SetListener([this](const ingest::CommittedBatch&) { incidents_->Notify(); });
@@ -86,7 +90,16 @@ Status App::Build() {
   incident_context.clock = &clock_;
   incident_context.reload_runbooks = [this](const std::string& actor) { return Reload(actor); };
   api::RegisterIncidentRoutes(*http_, incident_context);
+  api::PipelineRoutesContext pipeline_context;
+  pipeline_context.incidents = incidents_.get();
+  pipeline_context.store = catalog_store_.get();
+  pipeline_context.tokens = tokens_.get();
+  pipeline_context.clock = &clock_;
+  pipeline_context.refresh_catalog = [this] { return RefreshCatalog(); };
+  api::RegisterPipelineRoutes(*http_, pipeline_context);
   api::RegisterRunbookVersionRoutes(*http_, {runbook_versions_.get()});
+  api::RegisterAuditRoutes(*http_, {database_.get(), &audit_->store(), &audit_->log(),
+                                    &audit_->public_key(), audit_->origin(), tokens_.get(), &clock_});
   api::RegisterOpsRoutes(*http_, metrics_, [this]() -> Status {
     if (draining_) return Status::Unavailable("draining");
     auto version = database_->SchemaVersion();
@@ -97,8 +110,6 @@ Status App::Build() {
   api::SessionRoutesContext session_context{sessions_.get(), tokens_.get(), database_.get(), &clock_};
   api::RegisterSessionRoutes(*http_, session_context);
   api::RegisterTokenRoutes(*http_, {tokens_.get(), database_.get(), &clock_});
-  api::RegisterAuditRoutes(*http_, {database_.get(), &audit_->store(), &audit_->log(),
-                                    &audit_->public_key(), audit_->origin(), tokens_.get(), &clock_});
   event_stream_ = std::make_unique<api::EventStream>(*database_);
   api::RegisterEventStreamRoutes(*http_, *event_stream_, *tokens_);
   // The console catches every other GET outside /api/, so it is registered last.
@@ -109,12 +120,8 @@ Status App::Build() {
 Result<nlohmann::json> App::Reload(const std::string& actor) {
   std::lock_guard lock(reload_mu_);
   // Build everything new first; swap only when all of it is valid.
-  std::shared_ptr<const catalog::Catalog> catalog;
-  if (!config_.catalog_path.empty() && std::filesystem::exists(config_.catalog_path)) {
-    auto loaded = catalog::LoadCatalogFile(config_.catalog_path);
-    if (!loaded.ok()) return loaded.status().WithContext("catalogue not reloaded");
-    catalog = std::make_shared<const catalog::Catalog>(std::move(*loaded));
-  }
+  auto catalog = LoadCatalog();
+  if (!catalog.ok()) return catalog.status().WithContext("catalogue not reloaded");
   std::shared_ptr<const runbook::RunbookSet> set = std::make_shared<const runbook::RunbookSet>();
   if (!config_.runbooks_dir.empty()) {
     auto loaded = runbook::LoadRunbookSet({config_.runbooks_dir});
@@ -123,7 +130,7 @@ Result<nlohmann::json> App::Reload(const std::string& actor) {
   }
   incident::Routing routing;
   routing.matcher = std::make_shared<const dispatch::RunbookMatcher>(dispatch::RunbookMatcher::Build(set));
-  routing.catalog = catalog;
+  routing.catalog = std::move(*catalog);
   nlohmann::json summary = {{"runbooks", nlohmann::json::array()}, {"actor", actor}};
   for (const auto& runbook : set->runbooks()) {
     summary["runbooks"].push_back({{"id", runbook->id()},
@@ -136,6 +143,25 @@ Result<nlohmann::json> App::Reload(const std::string& actor) {
   summary["versions"] = retro::RecordLoadedRunbooks(*runbook_versions_, *set, actor, clock_.NowMs());
   spdlog::info("loaded {} runbooks (by {})", set->size(), actor);
   return summary;
+}
+
+Result<std::shared_ptr<const catalog::Catalog>> App::LoadCatalog() {
+  catalog::Catalog base;
+  if (!config_.catalog_path.empty() && std::filesystem::exists(config_.catalog_path)) {
+    VAKT_ASSIGN_OR_RETURN(base, catalog::LoadCatalogFile(config_.catalog_path));
+  }
+  VAKT_ASSIGN_OR_RETURN(auto stored, catalog_store_->ListPipelines());
+  VAKT_ASSIGN_OR_RETURN(catalog::Catalog merged, OverlayStoredPipelines(std::move(base), stored));
+  return std::make_shared<const catalog::Catalog>(std::move(merged));
+}
+
+Status App::RefreshCatalog() {
+  std::lock_guard lock(reload_mu_);
+  VAKT_ASSIGN_OR_RETURN(auto catalog, LoadCatalog());
+  incident::Routing routing = incidents_->routing();
+  routing.catalog = std::move(catalog);
+  incidents_->SetRouting(std::move(routing));
+  return Status::Ok();
 }
 
 Status App::BootstrapAdminToken() {

@@ -24,7 +24,11 @@ namespace vakt::storage {
 class Database;
 class SqlIncidentStore;
 class SqlRunbookVersionStore;
+class SqlCatalogStore;
 }  // namespace vakt::storage
+namespace vakt::catalog {
+class Catalog;
+}
 namespace vakt::incident {
 class IncidentService;
 }
@@ -60,6 +64,10 @@ class App {
   App(AppConfig config, const Clock& clock);
   Status Build();
   Status BootstrapAdminToken();
+  // LoadCatalog reads the catalogue file (if any) and lays the API-defined pipelines over it.
+  Result<std::shared_ptr<const catalog::Catalog>> LoadCatalog();
+  // RefreshCatalog swaps in a freshly loaded catalogue, keeping the serving runbooks.
+  Status RefreshCatalog();
 
   AppConfig config_;
   const Clock& clock_;
@@ -70,6 +78,7 @@ class App {
   std::unique_ptr<storage::SqlIncidentStore> incident_store_;
   std::unique_ptr<incident::IncidentService> incidents_;
   std::unique_ptr<storage::SqlRunbookVersionStore> runbook_versions_;  // runbook history
+  std::unique_ptr<storage::SqlCatalogStore> catalog_store_;  // API-defined pipelines
   std::unique_ptr<auth::TokenService> tokens_;
   std::unique_ptr<AuditService> audit_;  // signing key, checkpoints, audit API
   std::unique_ptr<auth::SessionService> sessions_;    // web console logins

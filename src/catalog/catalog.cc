@@ -301,6 +301,29 @@ Result<Catalog> ParseCatalog(std::string_view text, std::string_view source,
   return catalog;
 }
 
+Result<Pipeline> ParsePipelineDocument(std::string_view text, std::string_view source,
+                                       const YamlLimits& limits) {
+  Diagnostics diags{std::string(source)};
+  YamlNode root;
+  Pipeline pipeline;
+  if (!ParseStrictYaml(text, limits, diags, &root)) return diags.ToStatus();
+  DecodePipeline(root, diags, &pipeline);
+  if (!diags.empty()) return diags.ToStatus();
+  return pipeline;
+}
+
+Catalog Catalog::WithPipeline(Pipeline pipeline) const {
+  Catalog next = *this;
+  for (Pipeline& existing : next.pipelines_) {
+    if (existing.id == pipeline.id) {
+      existing = std::move(pipeline);
+      return next;
+    }
+  }
+  next.pipelines_.push_back(std::move(pipeline));
+  return next;
+}
+
 Result<std::string> ReadFileCapped(const std::filesystem::path& path, size_t max_bytes) {
   std::error_code error;
   const auto size = std::filesystem::file_size(path, error);

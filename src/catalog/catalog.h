@@ -97,6 +97,10 @@ class Catalog {
   // env_allow_list names the environment variables runbook templates may read as env.NAME.
   const std::vector<std::string>& env_allow_list() const { return env_allow_list_; }
 
+  // WithPipeline returns a copy in which `pipeline` replaces the entry with its id (or is
+  // appended). Used to lay pipelines defined through the API over the catalogue file.
+  Catalog WithPipeline(Pipeline pipeline) const;
+
   // FindPipeline returns the pipeline with `id`, or nullptr.
   const Pipeline* FindPipeline(std::string_view id) const;
   bool HasEscalationPolicy(std::string_view id) const;
@@ -114,6 +118,11 @@ class Catalog {
 // "source:line:column: message" per line.
 Result<Catalog> ParseCatalog(std::string_view text, std::string_view source,
                              const YamlLimits& limits = {});
+
+// ParsePipelineDocument validates one pipeline (the shape of an item under `pipelines:`; JSON is
+// accepted, being YAML) with the same strict rules as the catalogue file.
+Result<Pipeline> ParsePipelineDocument(std::string_view text, std::string_view source,
+                                       const YamlLimits& limits = {});
 
 // LoadCatalogFile reads and parses a catalogue file; NotFound when it cannot be read.
 Result<Catalog> LoadCatalogFile(const std::filesystem::path& path, const YamlLimits& limits = {});

@@ -86,6 +86,51 @@ TEST(CatalogTest, RejectsDuplicatePipelineIds) {
             std::string::npos);
 }
 
+TEST(PipelineDocumentTest, AcceptsJsonWithTheCatalogueRules) {
+  Result<Pipeline> pipeline = ParsePipelineDocument(
+      R"({"id": "churn", "title": "Churn model", "team": "ml-growth",
+          "change_windows": [{"days": ["mon"], "start": "09:00", "duration": "2h",
+                              "time_zone": "Europe/Oslo"}],
+          "risks": [{"id": "R-9", "title": "Stale labels", "owner": "bob"}]})",
+      "PUT /api/v1/pipelines/churn");
+  ASSERT_TRUE(pipeline.ok()) << pipeline.status().message();
+  EXPECT_EQ(pipeline->id, "churn");
+  EXPECT_EQ(pipeline->change_windows.at(0).time_zone, "Europe/Oslo");
+  EXPECT_EQ(pipeline->risks.at(0).status, RiskStatus::kOpen);
+}
+
+TEST(PipelineDocumentTest, RejectsUnknownKeysAndBadZonesWithPositions) {
+  Result<Pipeline> unknown = ParsePipelineDocument("id: a\ntitle: A\nowner: x\n", "doc");
+  ASSERT_FALSE(unknown.ok());
+  EXPECT_NE(unknown.status().message().find("doc:3:1"), std::string::npos)
+      << unknown.status().message();
+  Result<Pipeline> zone = ParsePipelineDocument(
+      R"({"id": "a", "title": "A", "change_windows": [{"days": ["mon"], "start": "09:00",
+          "duration": "1h", "time_zone": "Mars/Olympus"}]})",
+      "doc");
+  ASSERT_FALSE(zone.ok());
+  EXPECT_NE(zone.status().message().find("Mars/Olympus"), std::string::npos);
+  EXPECT_FALSE(ParsePipelineDocument("title: no id\n", "doc").ok());
+}
+
+TEST(CatalogTest, WithPipelineReplacesByIdOrAppends) {
+  Result<Catalog> catalog = ParseCatalog(kCatalog, "pipelines.yaml");
+  ASSERT_TRUE(catalog.ok());
+  Pipeline replacement;
+  replacement.id = "fraud-scoring";
+  replacement.title = "Fraud v2";
+  Catalog replaced = catalog->WithPipeline(replacement);
+  EXPECT_EQ(replaced.pipelines().size(), 1u);
+  EXPECT_EQ(replaced.FindPipeline("fraud-scoring")->title, "Fraud v2");
+  EXPECT_EQ(catalog->FindPipeline("fraud-scoring")->title, "Card fraud scoring");  // unchanged
+  Pipeline added;
+  added.id = "churn";
+  added.title = "Churn";
+  Catalog appended = replaced.WithPipeline(added);
+  EXPECT_EQ(appended.pipelines().size(), 2u);
+  EXPECT_TRUE(appended.HasEscalationPolicy("ml-fraud-primary"));
+}
+
 TEST(CatalogTest, ExampleCatalogueLoads) {
   const char* source = std::getenv("VAKT_SOURCE_DIR");
   ASSERT_NE(source, nullptr);

@@ -86,6 +86,30 @@ TEST_P(IncidentStoreContractTest, OnlyOneOpenIncidentPerGroup) {
   EXPECT_EQ(store_->ListIncidents({})->size(), 1u) << "the refused insert left nothing behind";
 }
 
+TEST_P(IncidentStoreContractTest, EveryEventAppendsAnAuditLeafAndARefusedChangeAppendsNone) {
+  auto first = *store_->CreateIncident(Draft("g1"), {}, Opened());
+  Incident acked = first;
+  acked.state = IncidentState::kAcknowledged;
+  IncidentEvent event = Opened();
+  event.incident_id = first.id;
+  event.actor = "token:alice";
+  event.kind = "acknowledged";
+  event.details = {{"latency_seconds", 1.5}};  // floats are carried as text in the audit record
+  ASSERT_TRUE(store_->UpdateIncident(acked, first.version, event).ok());
+  EXPECT_FALSE(store_->UpdateIncident(acked, first.version, event).ok()) << "stale version";
+  std::vector<std::string> actions;
+  ASSERT_TRUE(db_->RunRead([&](SqlConnection& conn) -> Status {
+                   VAKT_ASSIGN_OR_RETURN(
+                       SqlRows rows,
+                       conn.Query("SELECT seq, action FROM audit_leaves WHERE subject = $1 "
+                                  "ORDER BY seq",
+                                  {"incident/" + first.Key()}));
+                   for (const SqlRow& row : rows) actions.push_back(row.Text(1));
+                   return Status::Ok();
+                 }).ok());
+  EXPECT_EQ(actions, (std::vector<std::string>{"incident.opened", "incident.acknowledged"}));
+}
+
 TEST_P(IncidentStoreContractTest, ResolvedIncidentFreesItsGroup) {
   auto first = *store_->CreateIncident(Draft("g1"), {}, Opened());
   Incident resolved = first;

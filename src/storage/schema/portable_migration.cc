@@ -34,6 +34,7 @@ const std::vector<PortableMigration>& PortableMigrations() {
       PagingSchema(),
       RunbookHistorySchema(),
       DiagnosisSchema(),
+      CatalogSchema(),
   };
   return kMigrations;
 }

@@ -34,5 +34,6 @@ PortableMigration StepSchema();           // v5 step_schema.cc (issue 4)
 PortableMigration PagingSchema();         // v6 paging_schema.cc (issue 5)
 PortableMigration RunbookHistorySchema();  // v7 runbook_history_schema.cc (issues 3, 9)
 PortableMigration DiagnosisSchema();      // v8 diagnosis_schema.cc (issue 6)
+PortableMigration CatalogSchema();        // v10 catalog_schema.cc (issue 3)
 
 }  // namespace vakt::storage
