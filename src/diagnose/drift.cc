@@ -121,6 +121,8 @@ const char* DriftTestName(DriftTest test) {
       return "wasserstein";
     case DriftTest::kJensenShannon:
       return "jensenshannon";
+    case DriftTest::kPsi:
+      return "psi";
   }
   return "unknown";
 }

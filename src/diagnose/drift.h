@@ -19,7 +19,8 @@ enum class ColumnType { kNumerical, kCategorical };
 const char* ColumnTypeName(ColumnType type);
 
 // DriftTest names Evidently's stattests as they appear in reports.
-enum class DriftTest { kKs, kChiSquare, kZ, kWasserstein, kJensenShannon };
+// kPsi is never chosen by default; a runbook may ask for it (runbook_drift.h).
+enum class DriftTest { kKs, kChiSquare, kZ, kWasserstein, kJensenShannon, kPsi };
 const char* DriftTestName(DriftTest test);
 
 // ColumnSample holds one column's non-missing values from one dataset: numbers for a numerical

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <fstream>
 #include <map>
+#include <sstream>
 #include <nlohmann/json.hpp>
 #include <string_view>
 
@@ -79,7 +80,8 @@ Status ResolveColumns(const std::vector<std::string>& header, const TableSchema&
     }
     TableColumn column;
     column.name = name;
-    column.type = schema.categorical.count(name) ? ColumnType::kCategorical : ColumnType::kNumerical;
+    column.type = schema.all_text || schema.categorical.count(name) ? ColumnType::kCategorical
+                                                                   : ColumnType::kNumerical;
     (*slots)[static_cast<size_t>(it->second)] = static_cast<int>(table->columns.size());
     table->columns.push_back(std::move(column));
   }
@@ -302,7 +304,8 @@ Result<Table> ReadJsonLines(std::istream& in, const std::string& name, const Tab
   auto add_column = [&](const std::string& key) {
     TableColumn column;
     column.name = key;
-    column.type = schema.categorical.count(key) ? ColumnType::kCategorical : ColumnType::kNumerical;
+    column.type = schema.all_text || schema.categorical.count(key) ? ColumnType::kCategorical
+                                                                  : ColumnType::kNumerical;
     // Rows before the column first appeared are missing in it.
     column.sample.raw_count = table.rows;
     index.emplace(key, table.columns.size());
@@ -374,6 +377,37 @@ Result<Table> ReadTable(const std::string& path, const TableSchema& schema) {
   };
   if (ends_with(".jsonl") || ends_with(".ndjson")) return ReadJsonLines(in, path, schema);
   return ReadCsv(in, path, schema);
+}
+
+Result<std::set<std::string, std::less<>>> SniffCategoricalColumns(const std::string& path,
+                                                                   size_t max_bytes) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return Status::NotFound("cannot open " + path);
+  std::string head(max_bytes, '\0');
+  in.read(head.data(), static_cast<std::streamsize>(max_bytes));
+  head.resize(static_cast<size_t>(in.gcount()));
+  // Cut at the last complete line unless the whole file fit.
+  if (!in.eof()) {
+    const size_t last_newline = head.rfind('\n');
+    if (last_newline != std::string::npos) head.resize(last_newline + 1);
+  }
+  std::istringstream sample(head);
+  TableSchema text_schema;
+  text_schema.all_text = true;
+  const bool jsonl = path.size() >= 6 && (path.ends_with(".jsonl") || path.ends_with(".ndjson"));
+  VAKT_ASSIGN_OR_RETURN(Table table, jsonl ? ReadJsonLines(sample, path, text_schema)
+                                           : ReadCsv(sample, path, text_schema));
+  std::set<std::string, std::less<>> categorical;
+  for (const TableColumn& column : table.columns) {
+    for (const std::string& value : column.sample.strings) {
+      double number;
+      if (!ParseNumber(value, &number)) {
+        categorical.insert(column.name);
+        break;
+      }
+    }
+  }
+  return categorical;
 }
 
 }  // namespace vakt::diagnose

@@ -19,6 +19,7 @@ namespace vakt::diagnose {
 struct TableSchema {
   std::set<std::string, std::less<>> categorical;
   std::vector<std::string> columns;
+  bool all_text = false;  // read every column as text (categorical); used to sniff types
 };
 
 // TableColumn is one typed column.
@@ -47,5 +48,11 @@ Result<Table> ReadJsonLines(std::istream& in, const std::string& name, const Tab
 // ReadTable opens `path` and reads it as JSON Lines when it ends in .jsonl/.ndjson, else as CSV.
 // Errors: NotFound when the file cannot be opened; the reader's errors otherwise.
 Result<Table> ReadTable(const std::string& path, const TableSchema& schema);
+
+// SniffCategoricalColumns reads the first `max_bytes` of a file (whole lines) with every column
+// as text and returns the columns holding a non-numeric value there: the categorical columns of
+// a file whose schema nobody wrote down (a runbook's drift inputs). Errors as ReadTable.
+Result<std::set<std::string, std::less<>>> SniffCategoricalColumns(const std::string& path,
+                                                                   size_t max_bytes = 256 * 1024);
 
 }  // namespace vakt::diagnose

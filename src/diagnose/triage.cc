@@ -99,17 +99,28 @@ std::vector<Hypothesis> Triage(const TriageInput& in) {
                   " " + FormatDuration(*in.deployment.since_last_deploy_ms) + " ago";
   }
 
-  // Model regression.
-  const bool regressed =
+  // Model regression: labelled predictions and/or a quality metric series.
+  const bool labelled_regressed =
       in.regression && in.regression->verdict == RegressionVerdict::kRegressed;
+  const bool metric_regressed = in.metric_regression && in.metric_regression->regressed;
+  const bool regressed = labelled_regressed || metric_regressed;
   if (regressed) {
-    const RegressionReport& r = *in.regression;
-    regression.score = 0.55 + (r.auc_delta_pvalue < 1e-3 ? 0.15 : 0.0);
-    regression.evidence.push_back(r.explanation);
-    regression.evidence.push_back("AUC " + Fmt("%.4f", r.before.auc) + " -> " +
-                                  Fmt("%.4f", r.after.auc) + ", accuracy " +
-                                  Fmt("%.4f", r.before.accuracy) + " -> " +
-                                  Fmt("%.4f", r.after.accuracy));
+    bool strong = false;
+    if (labelled_regressed) {
+      const RegressionReport& r = *in.regression;
+      strong = strong || r.auc_delta_pvalue < 1e-3;
+      regression.evidence.push_back(r.explanation);
+      regression.evidence.push_back("AUC " + Fmt("%.4f", r.before.auc) + " -> " +
+                                    Fmt("%.4f", r.after.auc) + ", accuracy " +
+                                    Fmt("%.4f", r.before.accuracy) + " -> " +
+                                    Fmt("%.4f", r.after.accuracy));
+    }
+    if (metric_regressed) {
+      const MetricRegressionReport& m = *in.metric_regression;
+      strong = strong || (m.pvalue && *m.pvalue < 1e-3);
+      regression.evidence.push_back(m.explanation);
+    }
+    regression.score = 0.55 + (strong ? 0.15 : 0.0);
     if (recent_deploy) {
       regression.score += 0.2;
       regression.evidence.push_back(deploy_text);
@@ -125,10 +136,12 @@ std::vector<Hypothesis> Triage(const TriageInput& in) {
                       : "Model quality dropped significantly, but nothing was deployed recently; "
                         "the quality drop is more likely a symptom than the cause.";
   } else {
-    regression.explanation = in.regression ? "Model quality did not drop significantly."
-                                           : "No labelled predictions were available to test "
-                                             "model quality.";
+    const bool tested = in.regression || in.metric_regression;
+    regression.explanation = tested ? "Model quality did not drop significantly."
+                                    : "No labelled predictions or quality metric were available "
+                                      "to test model quality.";
     if (in.regression) regression.evidence.push_back(in.regression->explanation);
+    if (in.metric_regression) regression.evidence.push_back(in.metric_regression->explanation);
   }
 
   // Data drift.

@@ -7,6 +7,7 @@
 
 #include "common/clock.h"
 #include "diagnose/drift_report.h"
+#include "diagnose/metric_regression.h"
 #include "diagnose/regression.h"
 
 // Triage: combine drift, model-regression and infrastructure findings with deployment facts into
@@ -66,6 +67,9 @@ struct DeploymentFacts {
 struct TriageInput {
   std::optional<DriftSummary> drift;
   std::optional<RegressionReport> regression;
+  // A quality metric series split at the deployment; counts as regression evidence like the
+  // labelled comparison above (either one suffices).
+  std::optional<MetricRegressionReport> metric_regression;
   std::vector<InfraFinding> infrastructure;
   DeploymentFacts deployment;
 };
