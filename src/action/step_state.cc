@@ -30,7 +30,7 @@ struct Transition {
   StepState to;
 };
 
-constexpr std::array<Transition, 14> kAllowed = {{
+constexpr std::array<Transition, 15> kAllowed = {{
     {StepState::kPending, StepState::kAwaitingApproval},
     {StepState::kPending, StepState::kRunning},
     {StepState::kPending, StepState::kSkipped},
@@ -48,6 +48,8 @@ constexpr std::array<Transition, 14> kAllowed = {{
     // A person who checked the target resolves an unknown outcome.
     {StepState::kOutcomeUnknown, StepState::kSucceeded},
     {StepState::kOutcomeUnknown, StepState::kFailed},
+    // ...or decides, explicitly, to run it again (never done automatically).
+    {StepState::kOutcomeUnknown, StepState::kRunning},
 }};
 
 }  // namespace
@@ -119,7 +121,9 @@ Status BeginRun(StepRecord& record, std::string_view current_action_hash,
                 std::string execution_id, std::string actor, TimeMs now) {
   if (execution_id.empty()) return Status::InvalidArgument("run without an execution id");
   if (record.requires_approval) {
-    if (record.state != StepState::kApproved) {
+    // A person may re-run an approved action whose outcome is unknown; the approval still binds
+    // the content.
+    if (record.state != StepState::kApproved && record.state != StepState::kOutcomeUnknown) {
       return Status::FailedPrecondition("step " + record.key.step_id + " is " +
                                         std::string(StepStateName(record.state)) +
                                         ", not approved");

@@ -16,6 +16,7 @@ namespace vakt::action {
 //   pending ──► awaiting_approval ──► approved ──► running ──► succeeded | failed | timed_out
 //      │               │    ▲             │            └─────► outcome_unknown ──► succeeded | failed
 //      │               │    └─────────────┘ (approval voided: content changed or expired)
+//      │                                      outcome_unknown ──► running (a person re-runs it)
 //      ├───────────────┴──────────────────┴──► skipped
 //      └──► running (steps without approval)
 //

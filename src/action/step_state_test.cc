@@ -32,7 +32,7 @@ TEST(StepStateTest, OnlyTheDocumentedTransitionsAreAllowed) {
       "awaiting_approval->approved", "awaiting_approval->skipped", "approved->running",
       "approved->skipped",           "approved->awaiting_approval", "running->succeeded",
       "running->failed",             "running->timed_out",        "running->outcome_unknown",
-      "outcome_unknown->succeeded",  "outcome_unknown->failed"};
+      "outcome_unknown->succeeded",  "outcome_unknown->failed",   "outcome_unknown->running"};
   for (StepState from : kAllStates) {
     for (StepState to : kAllStates) {
       EXPECT_EQ(IsAllowedStepTransition(from, to), allowed.count(Edge(from, to)) == 1)

@@ -298,6 +298,12 @@ Result<StepRecord> SqlStepStore::Get(const StepKey& key) const {
 
 Result<StepRecord> SqlStepStore::CompareAndSet(const StepRecord& next,
                                                std::uint64_t expected_version) {
+  return CompareAndSetWith(next, expected_version, nullptr);
+}
+
+Result<StepRecord> SqlStepStore::CompareAndSetWith(
+    const StepRecord& next, std::uint64_t expected_version,
+    const std::function<Status(SqlConnection&)>& also) {
   StepRecord stored_next = next;
   stored_next.version = expected_version + 1;
   Status status = database_.RunWrite([&](SqlConnection& conn) -> Status {
@@ -328,6 +334,7 @@ Result<StepRecord> SqlStepStore::CompareAndSet(const StepRecord& next,
     VAKT_RETURN_IF_ERROR(AppendEvents(conn, stored_next, stored->history.size()));
     VAKT_RETURN_IF_ERROR(AppendVotes(conn, stored_next, stored->votes.size()));
     VAKT_RETURN_IF_ERROR(WriteRuns(conn, stored_next, *stored));
+    if (also) VAKT_RETURN_IF_ERROR(also(conn));
     return txn.Commit();
   });
   if (!status.ok()) return status;

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -23,6 +24,11 @@ class SqlStepStore final : public action::StepStore {
   Result<action::StepRecord> Get(const action::StepKey& key) const override;
   Result<action::StepRecord> CompareAndSet(const action::StepRecord& next,
                                            std::uint64_t expected_version) override;
+  // CompareAndSetWith is CompareAndSet that also runs `also` inside the same transaction (e.g.
+  // enqueueing a notify step's messages), so the change and its side records commit together.
+  Result<action::StepRecord> CompareAndSetWith(
+      const action::StepRecord& next, std::uint64_t expected_version,
+      const std::function<Status(SqlConnection&)>& also);
   Result<std::vector<action::StepRecord>> List(const std::string& incident_id) const override;
 
  private:
