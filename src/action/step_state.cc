@@ -120,10 +120,12 @@ Status MarkApproved(StepRecord& record, std::string action_hash, std::string act
 Status BeginRun(StepRecord& record, std::string_view current_action_hash,
                 std::string execution_id, std::string actor, TimeMs now) {
   if (execution_id.empty()) return Status::InvalidArgument("run without an execution id");
+  if (record.state == StepState::kOutcomeUnknown) {
+    return Status::FailedPrecondition("step " + record.key.step_id +
+                                      " has an unknown outcome; a person must confirm or re-run it");
+  }
   if (record.requires_approval) {
-    // A person may re-run an approved action whose outcome is unknown; the approval still binds
-    // the content.
-    if (record.state != StepState::kApproved && record.state != StepState::kOutcomeUnknown) {
+    if (record.state != StepState::kApproved) {
       return Status::FailedPrecondition("step " + record.key.step_id + " is " +
                                         std::string(StepStateName(record.state)) +
                                         ", not approved");
@@ -135,6 +137,25 @@ Status BeginRun(StepRecord& record, std::string_view current_action_hash,
   }
   VAKT_RETURN_IF_ERROR(ApplyTransition(record, StepState::kRunning, std::move(actor), now,
                                        "execution " + execution_id));
+  record.execution_id = std::move(execution_id);
+  return Status::Ok();
+}
+
+Status BeginRerun(StepRecord& record, std::string_view current_action_hash,
+                  std::string execution_id, std::string actor, TimeMs now, std::string reason) {
+  if (record.state != StepState::kOutcomeUnknown) {
+    return Status::FailedPrecondition("step " + record.key.step_id + " is " +
+                                      std::string(StepStateName(record.state)) +
+                                      ", not outcome_unknown");
+  }
+  if (reason.empty()) return Status::InvalidArgument("reason: say why it is safe to run again");
+  if (execution_id.empty()) return Status::InvalidArgument("run without an execution id");
+  if (record.requires_approval && record.approved_action_hash != current_action_hash) {
+    return Status::FailedPrecondition("step " + record.key.step_id +
+                                      " was approved for different action content");
+  }
+  VAKT_RETURN_IF_ERROR(ApplyTransition(record, StepState::kRunning, std::move(actor), now,
+                                       "re-run as execution " + execution_id + ": " + reason));
   record.execution_id = std::move(execution_id);
   return Status::Ok();
 }

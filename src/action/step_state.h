@@ -122,6 +122,13 @@ Status MarkApproved(StepRecord& record, std::string action_hash, std::string act
 Status BeginRun(StepRecord& record, std::string_view current_action_hash,
                 std::string execution_id, std::string actor, TimeMs now);
 
+// BeginRerun is a person's explicit decision to run a step again whose outcome is unknown
+// (outcome_unknown → running), with `reason` saying why that is safe. The approval still binds
+// the content. BeginRun and ClaimForRun never do this on their own. FailedPrecondition for
+// another state or changed content; InvalidArgument without a reason.
+Status BeginRerun(StepRecord& record, std::string_view current_action_hash,
+                  std::string execution_id, std::string actor, TimeMs now, std::string reason);
+
 // ReconcileAfterCrash turns a step left `running` by a crashed process into outcome_unknown, for
 // a person to resolve; no action is ever re-run automatically. Returns whether it changed.
 bool ReconcileAfterCrash(StepRecord& record, TimeMs now);

@@ -103,6 +103,19 @@ TEST(StepStateTest, RunRefusedWhenContentDiffersFromApproved) {
   EXPECT_EQ(record.state, StepState::kApproved);
 }
 
+TEST(StepStateTest, UnknownOutcomeIsRerunOnlyWithAReason) {
+  StepRecord record = NewStepRecord({"INC-1", "a"}, false);
+  ASSERT_TRUE(BeginRun(record, "", "exec_1", "alice", kNow).ok());
+  ASSERT_TRUE(ReconcileAfterCrash(record, kNow + 1));
+  EXPECT_EQ(BeginRun(record, "", "exec_2", "alice", kNow + 2).code(),
+            StatusCode::kFailedPrecondition);
+  EXPECT_EQ(BeginRerun(record, "", "exec_2", "alice", kNow + 2, "").code(),
+            StatusCode::kInvalidArgument);
+  ASSERT_TRUE(BeginRerun(record, "", "exec_2", "alice", kNow + 2, "target shows no change").ok());
+  EXPECT_EQ(record.state, StepState::kRunning);
+  EXPECT_EQ(record.execution_id, "exec_2");
+}
+
 TEST(StepStateTest, CrashDuringRunLeavesOutcomeUnknown) {
   InMemoryStepStore store;
   ASSERT_TRUE(store.Create(NewStepRecord({"INC-1", "a"}, false)).ok());

@@ -444,8 +444,14 @@ Result<StepView> StepService::Claim(const Loaded& loaded_in, const std::string& 
     return Status::ResourceExhausted("too many step runs in progress; try again shortly");
   }
   const std::string execution_id = "exec_" + RandomToken(16);
-  VAKT_RETURN_IF_ERROR(action::BeginRun(record, rendered.content_hash, execution_id, actor, now));
-  if (!reason.empty()) record.history.back().reason += "; " + reason;
+  if (record.state == StepState::kOutcomeUnknown) {
+    VAKT_RETURN_IF_ERROR(
+        action::BeginRerun(record, rendered.content_hash, execution_id, actor, now, reason));
+  } else {
+    VAKT_RETURN_IF_ERROR(
+        action::BeginRun(record, rendered.content_hash, execution_id, actor, now));
+    if (!reason.empty()) record.history.back().reason += "; " + reason;
+  }
   action::StepRun run;
   run.attempt = static_cast<int>(record.runs.size()) + 1;
   run.execution_id = execution_id;
