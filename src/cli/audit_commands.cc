@@ -1,14 +1,24 @@
-// `vakt audit ...`: offline verifiers an auditor can run with nothing but published hashes.
-// Exit codes: 0 valid, 1 invalid (reason on stderr), 2 usage error (bad flags or unreadable hex).
+// `vakt audit ...`: offline verifiers an auditor can run with nothing but published hashes, a copy
+// of the database or an evidence bundle, and `export`, which fetches an incident's bundle.
+// Exit codes: 0 valid, 1 invalid (reason on stderr), 2 usage error (bad flags or unreadable input).
 
 #include <cstdint>
+#include <filesystem>
+#include <fstream>
 #include <iostream>
+#include <optional>
+#include <sstream>
 #include <string>
 #include <vector>
 
+#include "audit/evidence_bundle.h"
+#include "audit/log_verifier.h"
 #include "audit/merkle.h"
+#include "cli/api_client.h"
 #include "cli/commands.h"
 #include "common/crypto.h"
+#include "storage/database.h"
+#include "storage/sql_audit_leaf_store.h"
 
 namespace vakt::cli {
 namespace {
@@ -116,13 +126,195 @@ void AddVerifyConsistency(CLI::App& audit, int& exit_code) {
   });
 }
 
+Result<std::string> ReadFile(const std::string& path) {
+  std::ifstream file(path, std::ios::binary);
+  if (!file) return Status::NotFound("cannot read " + path);
+  std::stringstream buffer;
+  buffer << file.rdbuf();
+  return buffer.str();
+}
+
+// LoadPublicKey reads a verifier key ("name+keyid+base64", as GET /api/v1/audit/public-key
+// returns it) from `path`. Returns false (after printing why) when it cannot.
+bool LoadPublicKey(const std::string& path, std::optional<audit::NoteVerifier>& out) {
+  if (path.empty()) return true;
+  auto text = ReadFile(path);
+  if (!text.ok()) {
+    std::cerr << "vakt audit: --public-key: " << text.status().message() << "\n";
+    return false;
+  }
+  std::string key = *text;
+  while (!key.empty() && (key.back() == '\n' || key.back() == '\r' || key.back() == ' ')) {
+    key.pop_back();
+  }
+  auto verifier = audit::NoteVerifier::FromVerifierKey(key);
+  if (!verifier.ok()) {
+    std::cerr << "vakt audit: --public-key " << path << ": " << verifier.status().message() << "\n";
+    return false;
+  }
+  out = std::move(*verifier);
+  return true;
+}
+
+void AddVerifyDatabase(CLI::App& audit, int& exit_code) {
+  struct Flags {
+    std::string database, public_key;
+  };
+  auto flags = std::make_shared<Flags>();
+  auto* cmd = audit.add_subcommand(
+      "verify", "Recompute the whole stored audit log and check every checkpoint against it");
+  cmd->add_option("--database", flags->database, "sqlite:PATH or postgres://user@host:port/db")
+      ->required();
+  cmd->add_option("--public-key", flags->public_key,
+                  "File with the log's verifier key (GET /api/v1/audit/public-key); without it "
+                  "checkpoint roots are checked but not their signatures");
+  cmd->callback([flags, &exit_code] {
+    std::optional<audit::NoteVerifier> key;
+    if (!LoadPublicKey(flags->public_key, key)) {
+      exit_code = kExitUsage;
+      return;
+    }
+    // Opening a SQLite URL creates a missing file; an auditor's typo must not verify as empty.
+    if (flags->database.starts_with("sqlite:") &&
+        !std::filesystem::exists(flags->database.substr(7))) {
+      std::cerr << "vakt audit: --database: no such file " << flags->database.substr(7) << "\n";
+      exit_code = kExitUsage;
+      return;
+    }
+    auto database = storage::OpenDatabase(flags->database);
+    if (!database.ok()) {
+      std::cerr << "vakt audit: --database: " << database.status().message() << "\n";
+      exit_code = kExitUsage;
+      return;
+    }
+    storage::SqlAuditLeafStore store(**database);
+    auto report = audit::VerifyLog(store, key ? &*key : nullptr);
+    if (!report.ok()) {
+      std::cerr << "invalid: " << report.status().message() << "\n";
+      exit_code = report.status().code() == StatusCode::kCorruption ? kExitFailure : kExitUsage;
+      return;
+    }
+    std::cout << "valid: " << report->size << " entries, root " << audit::HashToHex(report->root)
+              << ", " << report->checkpoints << " checkpoints (last at size "
+              << report->last_checkpoint_size << ")"
+              << (report->signatures_checked ? ", signatures checked"
+                                             : ", signatures NOT checked (no --public-key)")
+              << "\n";
+    exit_code = kExitOk;
+  });
+}
+
+void AddExport(CLI::App& audit, int& exit_code) {
+  struct Flags {
+    std::string incident, out, server = DefaultServer(), token;
+  };
+  auto flags = std::make_shared<Flags>();
+  auto* cmd = audit.add_subcommand(
+      "export", "Fetch an incident's evidence bundle (records, inclusion proofs, checkpoint, key)");
+  cmd->add_option("--incident", flags->incident, "Incident id, e.g. INC-7")->required();
+  cmd->add_option("--out", flags->out, "Bundle file to write (JSON)")->required();
+  cmd->add_option("--server", flags->server, "vakt server URL ($VAKT_SERVER)");
+  cmd->add_option("--token", flags->token, "API token ($VAKT_TOKEN)");
+  cmd->callback([flags, &exit_code] {
+    auto client = ApiClient::Create(flags->server, flags->token);
+    if (!client.ok()) {
+      std::cerr << "vakt audit: " << client.status().message() << "\n";
+      exit_code = kExitUsage;
+      return;
+    }
+    auto response = client->Get("/api/v1/incidents/" + flags->incident + "/audit-bundle");
+    if (!response.ok()) {
+      std::cerr << "vakt audit: " << response.status().message() << "\n";
+      exit_code = kExitFailure;
+      return;
+    }
+    if (response->status != 200) {
+      std::cerr << "vakt audit: " << ProblemText(*response) << "\n";
+      exit_code = response->status == 400 || response->status == 404 ? kExitUsage : kExitFailure;
+      return;
+    }
+    nlohmann::json bundle;
+    try {
+      bundle = nlohmann::json::parse(response->body);
+    } catch (const std::exception&) {
+      std::cerr << "vakt audit: the server answered with invalid JSON\n";
+      exit_code = kExitFailure;
+      return;
+    }
+    // Check what we received before handing it on: a bad bundle is not written.
+    auto report = audit::VerifyEvidenceBundle(bundle);
+    if (!report.ok()) {
+      std::cerr << "invalid: the server's bundle does not verify: " << report.status().message()
+                << "\n";
+      exit_code = kExitFailure;
+      return;
+    }
+    std::ofstream out(flags->out, std::ios::binary | std::ios::trunc);
+    out << bundle.dump(2) << "\n";
+    if (!out.flush()) {
+      std::cerr << "vakt audit: cannot write " << flags->out << "\n";
+      exit_code = kExitFailure;
+      return;
+    }
+    std::cout << "wrote " << flags->out << ": " << report->records << " records of "
+              << report->incident << ", checkpoint size " << report->checkpoint_size << "\n";
+    exit_code = kExitOk;
+  });
+}
+
+void AddVerifyBundle(CLI::App& audit, int& exit_code) {
+  struct Flags {
+    std::string path, public_key;
+  };
+  auto flags = std::make_shared<Flags>();
+  auto* cmd = audit.add_subcommand("verify-bundle", "Check an evidence bundle fully offline");
+  cmd->add_option("bundle", flags->path, "Bundle file (from vakt audit export)")->required();
+  cmd->add_option("--public-key", flags->public_key,
+                  "File with the verifier key to trust; without it the bundle's own key is used");
+  cmd->callback([flags, &exit_code] {
+    std::optional<audit::NoteVerifier> key;
+    if (!LoadPublicKey(flags->public_key, key)) {
+      exit_code = kExitUsage;
+      return;
+    }
+    auto text = ReadFile(flags->path);
+    if (!text.ok()) {
+      std::cerr << "vakt audit: " << text.status().message() << "\n";
+      exit_code = kExitUsage;
+      return;
+    }
+    nlohmann::json bundle;
+    try {
+      bundle = nlohmann::json::parse(*text);
+    } catch (const std::exception& error) {
+      std::cerr << "invalid: " << flags->path << " is not JSON: " << error.what() << "\n";
+      exit_code = kExitFailure;
+      return;
+    }
+    auto report = audit::VerifyEvidenceBundle(bundle, key ? &*key : nullptr);
+    if (!report.ok()) {
+      std::cerr << "invalid: " << report.status().message() << "\n";
+      exit_code = kExitFailure;
+      return;
+    }
+    std::cout << "valid: " << report->records << " records of " << report->incident
+              << " included in the checkpoint of size " << report->checkpoint_size
+              << " signed by " << report->public_key
+              << (key ? "" : " (the bundle's own key: pin it with --public-key)") << "\n";
+    exit_code = kExitOk;
+  });
+}
+
 }  // namespace
 
 void AddAuditCommands(CLI::App& app, int& exit_code) {
-  auto* audit = app.add_subcommand("audit", "Verify the tamper-evident audit log offline");
+  auto* audit = app.add_subcommand("audit", "Verify the tamper-evident audit log offline; export evidence bundles");
   audit->require_subcommand(1);
   AddVerifyInclusion(*audit, exit_code);
   AddVerifyConsistency(*audit, exit_code);
+  AddVerifyDatabase(*audit, exit_code);
+  AddExport(*audit, exit_code);
+  AddVerifyBundle(*audit, exit_code);
 }
 
 }  // namespace vakt::cli

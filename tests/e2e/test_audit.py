@@ -1,0 +1,171 @@
+#!/usr/bin/env python3
+"""E2E: the tamper-evident audit log (issue 7) on a real `vakt serve` with SQLite: incident events
+appear in /api/v1/audit/records, proofs and checkpoints verify, `vakt audit verify --database`
+accepts the stored log and names the seq of a tampered row, and an exported evidence bundle
+verifies offline while a modified one does not."""
+
+import json
+import os
+import sqlite3
+import stat
+import subprocess
+import sys
+import urllib.parse
+
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from vakt_harness import VaktTestCase, main, vakt_bin, wait_until  # noqa: E402
+
+RUNBOOK = """apiVersion: vakt/v1
+kind: Runbook
+metadata: {id: audit-drift, title: Audit drift, version: 1, owners: [team:ml]}
+context: {pipeline: audit-pipeline}
+detection:
+  match: {alertname: AuditDrift}
+  group_by: [alertname]
+  group_wait: 1s
+stabilise:
+  - {id: look, title: Look at the dashboard, action: {manual: {instructions: Open it.}}}
+investigate:
+  steps:
+    - {id: classify, title: Classify, action: {manual: {instructions: Decide.}}}
+resolve:
+  verify:
+    - {id: ok, title: Drift gone, action: {manual: {instructions: Check.}}}
+"""
+
+
+def run_vakt(args, timeout=120, token=None):
+    env = dict(os.environ)
+    env.pop("VAKT_TOKEN", None)
+    env.pop("VAKT_SERVER", None)
+    if token:
+        env["VAKT_TOKEN"] = token
+    return subprocess.run([vakt_bin()] + args, capture_output=True, text=True, timeout=timeout,
+                          env=env, stdin=subprocess.DEVNULL)
+
+
+class AuditLogTest(VaktTestCase):
+    def start_with_runbook(self):
+        vakt = self.new_vakt(extra={"audit": {"checkpoint_interval": "1s"}})
+        with open(os.path.join(vakt.workdir, "runbooks", "drift.yaml"), "w", encoding="utf-8") as out:
+            out.write(RUNBOOK)
+        return vakt.start()
+
+    def open_and_ack_incident(self, vakt):
+        alert = [{"labels": {"alertname": "AuditDrift", "pipeline": "audit-pipeline"}}]
+        self.assertStatus(vakt.post("/api/v2/alerts", alert), 200)
+        incidents = wait_until(lambda: vakt.get("/api/v1/incidents").json()["incidents"] or None,
+                               30, what="incident opened")
+        key = incidents[0]["id"]
+        self.assertStatus(vakt.post("/api/v1/incidents/%s/acknowledge" % key, {}), 200, "ack")
+        return key
+
+    def records(self, vakt, **query):
+        response = vakt.get("/api/v1/audit/records?" + urllib.parse.urlencode(query))
+        self.assertStatus(response, 200, "records")
+        return response.json()["records"]
+
+    def test_incident_log_verifies_and_tampering_is_named(self):
+        vakt = self.start_with_runbook()
+        key = self.open_and_ack_incident(vakt)
+        data_dir = os.path.join(vakt.workdir, "data")
+        key_mode = stat.S_IMODE(os.stat(os.path.join(data_dir, "audit.key")).st_mode)
+        self.assertEqual(key_mode, 0o600)
+
+        # Both events are in the log, for this incident's subject, in order.
+        records = self.records(vakt, subject="incident/" + key)
+        actions = [r["action"] for r in records]
+        self.assertIn("incident.opened", actions)
+        self.assertIn("incident.acknowledged", actions)
+        self.assertLess(actions.index("incident.opened"), actions.index("incident.acknowledged"))
+        self.assertEqual(records[actions.index("incident.acknowledged")]["details"]["to"],
+                         "acknowledged")
+        # Pagination: one record a page, continuing after the last seq.
+        first = self.records(vakt, subject="incident/" + key, limit=1)
+        second = self.records(vakt, subject="incident/" + key, limit=1, after=first[0]["seq"])
+        self.assertEqual([first[0]["seq"], second[0]["seq"]], [records[0]["seq"], records[1]["seq"]])
+        # Reading the log needs a token.
+        self.assertStatus(vakt.request("GET", "/api/v1/audit/records", auth=False), 401)
+        self.assertStatus(vakt.get("/api/v1/audit/records?limit=0"), 400)
+
+        # The checkpoint covers the records; the inclusion proof checks with the offline CLI.
+        checkpoint = vakt.get("/api/v1/audit/checkpoint").json()
+        self.assertGreaterEqual(checkpoint["size"], records[-1]["seq"] + 1)
+        seq = records[-1]["seq"]
+        proof = vakt.get("/api/v1/audit/proof/inclusion?index=%d&size=%d"
+                         % (seq, checkpoint["size"])).json()
+        self.assertEqual(proof["leaf_hash"], records[-1]["leaf_hash"])
+        self.assertEqual(proof["root_hash"], checkpoint["root_hash"])
+        result = run_vakt(["audit", "verify-inclusion", "--leaf-hash", proof["leaf_hash"],
+                           "--index", str(seq), "--size", str(checkpoint["size"]),
+                           "--root", checkpoint["root_hash"], "--proof", ",".join(proof["proof"])])
+        self.assertEqual(result.returncode, 0, result.stderr)
+        self.assertStatus(vakt.get("/api/v1/audit/proof/inclusion?index=5&size=2"), 400)
+
+        verified = vakt.post("/api/v1/audit/verify", {})
+        self.assertStatus(verified, 200, "verify")
+        self.assertTrue(verified.json()["valid"], verified.json())
+
+        public_key = vakt.request("GET", "/api/v1/audit/public-key", auth=False).json()["public_key"]
+        key_path = os.path.join(vakt.workdir, "audit.pub")
+        with open(key_path, "w", encoding="utf-8") as out:
+            out.write(public_key + "\n")
+        self.assertNotIn("PRIVATE+KEY", vakt.all_output())
+
+        # The evidence bundle: exported through the CLI, verified offline.
+        bundle_path = os.path.join(vakt.workdir, "bundle.json")
+        exported = run_vakt(["audit", "export", "--incident", key, "--out", bundle_path,
+                             "--server", vakt.url], token=vakt.admin_token())
+        self.assertEqual(exported.returncode, 0, exported.stderr)
+        with open(bundle_path, encoding="utf-8") as f:
+            bundle = json.load(f)
+        bundle_actions = [json.loads(r["record"])["action"] for r in bundle["records"]]
+        self.assertIn("incident.acknowledged", bundle_actions)
+        self.assertIn("audit.bundle_export", bundle_actions)
+
+        self.assertEqual(vakt.stop(), 0)
+        database = "sqlite:" + os.path.join(vakt.workdir, "vakt.db")
+
+        checked = run_vakt(["audit", "verify", "--database", database, "--public-key", key_path])
+        self.assertEqual(checked.returncode, 0, checked.stderr)
+        self.assertIn("signatures checked", checked.stdout)
+        valid_bundle = run_vakt(["audit", "verify-bundle", bundle_path, "--public-key", key_path])
+        self.assertEqual(valid_bundle.returncode, 0, valid_bundle.stderr)
+
+        # A modified bundle fails and names the record.
+        tampered = json.loads(json.dumps(bundle))
+        victim = tampered["records"][0]
+        victim["record"] = victim["record"].replace('"incident.opened"', '"incident.closed"')
+        self.assertNotEqual(victim["record"], bundle["records"][0]["record"])
+        tampered_path = os.path.join(vakt.workdir, "tampered.json")
+        with open(tampered_path, "w", encoding="utf-8") as out:
+            json.dump(tampered, out)
+        bad_bundle = run_vakt(["audit", "verify-bundle", tampered_path])
+        self.assertEqual(bad_bundle.returncode, 1, bad_bundle.stdout)
+        self.assertIn("seq %d" % victim["seq"], bad_bundle.stderr)
+
+        # Tamper with one stored audit row: the verifier names its seq.
+        target = records[actions.index("incident.acknowledged")]["seq"]
+        conn = sqlite3.connect(os.path.join(vakt.workdir, "vakt.db"))
+        try:
+            changed = conn.execute(
+                "UPDATE audit_leaves SET data = replace(data, '\"acknowledged\"', '\"resolved\"') "
+                "WHERE seq = ?", (target,)).rowcount
+            conn.commit()
+        finally:
+            conn.close()
+        self.assertEqual(changed, 1)
+        broken = run_vakt(["audit", "verify", "--database", database, "--public-key", key_path])
+        self.assertEqual(broken.returncode, 1, broken.stdout)
+        self.assertIn("entry seq %d" % target, broken.stderr)
+
+    def test_verify_refuses_a_missing_database_file_as_a_usage_error(self):
+        missing = os.path.join(self.make_tempdir(), "nope.db")
+        result = run_vakt(["audit", "verify", "--database", "sqlite:" + missing])
+        self.assertEqual(result.returncode, 2, result.stderr)
+        self.assertFalse(os.path.exists(missing))
+
+
+if __name__ == "__main__":
+    main()
