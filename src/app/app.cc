@@ -11,6 +11,10 @@
 #include "api/incident_routes.h"
 #include "api/pipeline_routes.h"
 #include "api/runbook_version_routes.h"
+#include "api/retro_routes.h"
+#include "retro/retro_service.h"
+#include "storage/sql_diagnosis_store.h"
+#include "storage/sql_retro_store.h"
 #include "retro/runbook_history.h"
 #include "storage/sql_runbook_version_store.h"
 #include "api/auth_guard.h"
@@ -66,6 +70,15 @@ Status App::Build() {
   audit_options.checkpoint_interval = std::chrono::milliseconds(config_.audit_checkpoint_interval_ms);
   VAKT_ASSIGN_OR_RETURN(audit_, AuditService::Create(*database_, clock_, audit_options));
   runbook_versions_ = std::make_unique<storage::SqlRunbookVersionStore>(*database_);
+  retro_store_ = std::make_unique<storage::SqlRetroStore>(*database_);
+  diagnosis_reader_ = std::make_unique<storage::SqlDiagnosisStore>(*database_);
+  retro::RetroOptions retro_options;
+  retro_options.required_for = {config_.retro_required_for.begin(), config_.retro_required_for.end()};
+  retros_ = std::make_unique<retro::RetroService>(*incident_store_, *retro_store_,
+                                                  diagnosis_reader_.get(), clock_, retro_options);
+  incidents_->SetActionGuard([this](const Incident& incident, incident::IncidentAction action) {
+    return retros_->GuardAction(incident, action);
+  });
   catalog_store_ = std::make_unique<storage::SqlCatalogStore>(*database_);
   VAKT_ASSIGN_OR_RETURN(auto loaded, Reload("startup"));
   (void)loaded;
@@ -98,6 +111,7 @@ Status App::Build() {
   pipeline_context.refresh_catalog = [this] { return RefreshCatalog(); };
   api::RegisterPipelineRoutes(*http_, pipeline_context);
   api::RegisterRunbookVersionRoutes(*http_, {runbook_versions_.get()});
+  api::RegisterRetroRoutes(*http_, {retros_.get(), tokens_.get()});
   api::RegisterAuditRoutes(*http_, {database_.get(), &audit_->store(), &audit_->log(),
                                     &audit_->public_key(), audit_->origin(), tokens_.get(), &clock_});
   api::RegisterOpsRoutes(*http_, metrics_, [this]() -> Status {

@@ -24,6 +24,8 @@ namespace vakt::storage {
 class Database;
 class SqlIncidentStore;
 class SqlRunbookVersionStore;
+class SqlRetroStore;
+class SqlDiagnosisStore;
 class SqlCatalogStore;
 }  // namespace vakt::storage
 namespace vakt::catalog {
@@ -35,6 +37,10 @@ class IncidentService;
 namespace vakt::auth {
 class TokenService;
 class SessionService;
+}
+
+namespace vakt::retro {
+class RetroService;
 }
 
 namespace vakt::app {
@@ -78,6 +84,9 @@ class App {
   std::unique_ptr<storage::SqlIncidentStore> incident_store_;
   std::unique_ptr<incident::IncidentService> incidents_;
   std::unique_ptr<storage::SqlRunbookVersionStore> runbook_versions_;  // runbook history
+  std::unique_ptr<storage::SqlRetroStore> retro_store_;
+  std::unique_ptr<storage::SqlDiagnosisStore> diagnosis_reader_;  // root cause for retros
+  std::unique_ptr<retro::RetroService> retros_;
   std::unique_ptr<storage::SqlCatalogStore> catalog_store_;  // API-defined pipelines
   std::unique_ptr<auth::TokenService> tokens_;
   std::unique_ptr<AuditService> audit_;  // signing key, checkpoints, audit API

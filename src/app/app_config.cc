@@ -81,7 +81,7 @@ Result<AppConfig> LoadAppConfig(const std::string& path) {
   if (root.IsNull()) return config;
   VAKT_RETURN_IF_ERROR(CheckKeys(path, root,
                                  {"listen", "database", "runbooks", "catalog", "oncall", "web",
-                                  "data_dir", "durability", "ingest", "http", "log", "audit"},
+                                  "data_dir", "durability", "ingest", "http", "log", "audit", "retro", "drills"},
                                  "vakt.yaml"));
   std::string text;
   if (root["listen"]) {
@@ -147,6 +147,34 @@ Result<AppConfig> LoadAppConfig(const std::string& path) {
                                        ": checkpoint_interval must be a duration of at least 1s");
       }
       config.audit_checkpoint_interval_ms = *duration;
+    }
+  }
+  if (const YAML::Node retro = root["retro"]) {
+    VAKT_RETURN_IF_ERROR(CheckKeys(path, retro, {"required_for"}, "retro"));
+    if (retro["required_for"]) {
+      VAKT_RETURN_IF_ERROR(Read(path, retro["required_for"], config.retro_required_for));
+    }
+  }
+  if (const YAML::Node drills = root["drills"]) {
+    VAKT_RETURN_IF_ERROR(CheckKeys(path, drills, {"targets"}, "drills"));
+    if (const YAML::Node targets = drills["targets"]) {
+      if (!targets.IsMap()) return Status::InvalidArgument(Where(path, targets) + ": targets must map runbook ids (or default) to targets");
+      for (const auto& entry : targets) {
+        std::string runbook_id = entry.first.as<std::string>();
+        VAKT_RETURN_IF_ERROR(CheckKeys(path, entry.second, {"acknowledge", "mitigate", "resolve"}, "drills.targets." + runbook_id));
+        AppConfig::DrillTarget target;
+        const std::pair<const char*, std::int64_t*> fields[] = {{"acknowledge", &target.acknowledge_ms},
+                                                                 {"mitigate", &target.mitigate_ms},
+                                                                 {"resolve", &target.resolve_ms}};
+        for (const auto& [key, slot] : fields) {
+          if (!entry.second[key]) continue;
+          VAKT_RETURN_IF_ERROR(Read(path, entry.second[key], text));
+          auto duration = ParseDuration(text);
+          if (!duration.ok() || *duration <= 0) return Status::InvalidArgument(Where(path, entry.second[key]) + ": must be a positive duration such as 5m");
+          *slot = *duration;
+        }
+        config.drill_targets[runbook_id] = target;
+      }
     }
   }
   if (const YAML::Node http = root["http"]) {

@@ -1,6 +1,9 @@
 #pragma once
 
+#include <cstdint>
+#include <map>
 #include <string>
+#include <vector>
 
 #include "app/logging.h"
 #include "common/status.h"
@@ -27,6 +30,15 @@ struct AppConfig {
   std::string audit_origin = "vakt.local/audit";  // names the audit log in its checkpoints
   std::int64_t audit_checkpoint_interval_ms = 60'000;
   LogOptions log;
+  // Retros and drills (issue 9). retro_required_for: severities whose incidents cannot close
+  // without a completed retro. drill_targets: response targets per runbook id ("default" for all).
+  std::vector<std::string> retro_required_for;
+  struct DrillTarget {
+    std::int64_t acknowledge_ms = 5 * 60'000;
+    std::int64_t mitigate_ms = 30 * 60'000;
+    std::int64_t resolve_ms = 60 * 60'000;
+  };
+  std::map<std::string, DrillTarget> drill_targets;
   std::string source_text;  // the YAML as loaded, for GET /api/v2/status
 };
 

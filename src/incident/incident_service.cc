@@ -207,6 +207,7 @@ Result<Incident> IncidentService::Act(std::int64_t id, IncidentAction action,
                                       const std::string& actor, const std::string& argument) {
   for (int attempt = 0; attempt < 3; ++attempt) {
     VAKT_ASSIGN_OR_RETURN(Incident current, store_.GetIncident(id));
+    if (action_guard_) VAKT_RETURN_IF_ERROR(action_guard_(current, action));
     VAKT_ASSIGN_OR_RETURN(Applied applied, ApplyAction(current, action, actor, argument, clock_.NowMs()));
     if (action == IncidentAction::kNote) {
       VAKT_RETURN_IF_ERROR(store_.AppendEvent(applied.event));

@@ -2,6 +2,7 @@
 
 #include <atomic>
 #include <condition_variable>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <thread>
@@ -62,6 +63,11 @@ class IncidentService {
 
   storage::IncidentStore& store() { return store_; }
 
+  // ActionGuard may refuse a lifecycle action before it is applied (issue 9: closing an incident
+  // whose severity requires a completed retro). Set once while wiring, before Start.
+  using ActionGuard = std::function<Status(const Incident& current, IncidentAction action)>;
+  void SetActionGuard(ActionGuard guard) { action_guard_ = std::move(guard); }
+
  private:
   Result<size_t> PlaceAlerts(const std::vector<Alert>& alerts, TimeMs now);
   Status ResolveFinished(TimeMs now);
@@ -82,6 +88,7 @@ class IncidentService {
   bool stopping_ = false;        // GUARDED_BY(wake_mu_)
   TimeMs next_deadline_ = 0;     // earliest pending group_wait; GUARDED_BY(wake_mu_)
   std::thread worker_;
+  ActionGuard action_guard_;  // set before Start; read-only afterwards
 };
 
 }  // namespace vakt::incident
