@@ -8,6 +8,9 @@
 #include <fstream>
 
 #include "api/alert_routes.h"
+#include "api/diagnose_routes.h"
+#include "diagnose/diagnosis_service.h"
+#include "storage/sql_diagnosis_store.h"
 #include "api/incident_routes.h"
 #include "api/pipeline_routes.h"
 #include "api/runbook_version_routes.h"
@@ -80,6 +83,12 @@ Status App::Build() {
     return retros_->GuardAction(incident, action);
   });
   catalog_store_ = std::make_unique<storage::SqlCatalogStore>(*database_);
+  diagnosis_store_ = std::make_unique<storage::SqlDiagnosisStore>(*database_);
+  diagnose::DiagnosisServiceOptions diagnose_options;
+  diagnose_options.data_dir = config_.diagnose_data_dir;
+  diagnose_options.prometheus_url = config_.prometheus_url;
+  diagnoses_ = std::make_unique<diagnose::DiagnosisService>(*incidents_, *diagnosis_store_, clock_,
+                                                            diagnose_options);
   VAKT_ASSIGN_OR_RETURN(auto loaded, Reload("startup"));
   (void)loaded;
   queue_->SetListener([this](const ingest::CommittedBatch&) { incidents_->Notify(); });
@@ -111,6 +120,7 @@ Status App::Build() {
   pipeline_context.refresh_catalog = [this] { return RefreshCatalog(); };
   api::RegisterPipelineRoutes(*http_, pipeline_context);
   api::RegisterRunbookVersionRoutes(*http_, {runbook_versions_.get()});
+  api::RegisterDiagnoseRoutes(*http_, {diagnoses_.get(), tokens_.get()});
   api::RegisterRetroRoutes(*http_, {retros_.get(), tokens_.get()});
   api::RegisterAuditRoutes(*http_, {database_.get(), &audit_->store(), &audit_->log(),
                                     &audit_->public_key(), audit_->origin(), tokens_.get(), &clock_});

@@ -43,6 +43,13 @@ namespace vakt::retro {
 class RetroService;
 }
 
+namespace vakt::storage {
+class SqlDiagnosisStore;
+}
+namespace vakt::diagnose {
+class DiagnosisService;
+}
+
 namespace vakt::app {
 class AuditService;
 
@@ -88,6 +95,8 @@ class App {
   std::unique_ptr<storage::SqlDiagnosisStore> diagnosis_reader_;  // root cause for retros
   std::unique_ptr<retro::RetroService> retros_;
   std::unique_ptr<storage::SqlCatalogStore> catalog_store_;  // API-defined pipelines
+  std::unique_ptr<storage::SqlDiagnosisStore> diagnosis_store_;   // issue 6: diagnoses
+  std::unique_ptr<diagnose::DiagnosisService> diagnoses_;         // runs them (API, steps)
   std::unique_ptr<auth::TokenService> tokens_;
   std::unique_ptr<AuditService> audit_;  // signing key, checkpoints, audit API
   std::unique_ptr<auth::SessionService> sessions_;    // web console logins

@@ -81,7 +81,7 @@ Result<AppConfig> LoadAppConfig(const std::string& path) {
   if (root.IsNull()) return config;
   VAKT_RETURN_IF_ERROR(CheckKeys(path, root,
                                  {"listen", "database", "runbooks", "catalog", "oncall", "web",
-                                  "data_dir", "durability", "ingest", "http", "log", "audit", "retro", "drills"},
+                                  "data_dir", "diagnose_data_dir", "prometheus_url", "durability", "ingest", "http", "log", "audit", "retro", "drills"},
                                  "vakt.yaml"));
   std::string text;
   if (root["listen"]) {
@@ -89,6 +89,17 @@ Result<AppConfig> LoadAppConfig(const std::string& path) {
     VAKT_RETURN_IF_ERROR(ParseListen(text, config).WithContext(Where(path, root["listen"])));
   }
   if (root["database"]) VAKT_RETURN_IF_ERROR(Read(path, root["database"], config.database_url));
+  if (root["diagnose_data_dir"]) {
+    VAKT_RETURN_IF_ERROR(Read(path, root["diagnose_data_dir"], config.diagnose_data_dir));
+  }
+  if (root["prometheus_url"]) {
+    VAKT_RETURN_IF_ERROR(Read(path, root["prometheus_url"], config.prometheus_url));
+    if (!config.prometheus_url.empty() && config.prometheus_url.rfind("http://", 0) != 0 &&
+        config.prometheus_url.rfind("https://", 0) != 0) {
+      return Status::InvalidArgument(Where(path, root["prometheus_url"]) +
+                                     ": prometheus_url must start with http:// or https://");
+    }
+  }
   if (root["runbooks"]) VAKT_RETURN_IF_ERROR(Read(path, root["runbooks"], config.runbooks_dir));
   if (root["catalog"]) VAKT_RETURN_IF_ERROR(Read(path, root["catalog"], config.catalog_path));
   if (root["oncall"]) VAKT_RETURN_IF_ERROR(Read(path, root["oncall"], config.oncall_path));

@@ -23,6 +23,10 @@ struct AppConfig {
   std::string oncall_path = "examples/oncall.yaml";
   std::string web_dir = "web/dist";
   std::string data_dir = "var";  // keys, evidence blobs
+  // Root cause (issue 6): runbook `file:` data references resolve under diagnose_data_dir only;
+  // prometheus_url is queried for infrastructure conditions and metric series ("" = skipped).
+  std::string diagnose_data_dir = "examples/data";
+  std::string prometheus_url;
   storage::DurabilityLevel durability = storage::DurabilityLevel::kFull;
   ingest::IngestLimits limits;
   ingest::CommitQueueOptions queue;

@@ -89,7 +89,8 @@ nlohmann::json DriftReportToJson(const DriftReport& report) {
   }
   return {{"columns", std::move(columns)},
           {"dataset",
-           {{"drifted_columns", report.dataset.drifted_columns},
+           {{"number_of_columns", report.dataset.number_of_columns},
+            {"drifted_columns", report.dataset.drifted_columns},
             {"share", report.dataset.share},
             {"drift", report.dataset.drift}}}};
 }
