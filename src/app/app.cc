@@ -8,6 +8,9 @@
 #include <fstream>
 
 #include "api/alert_routes.h"
+#include "api/evidence_routes.h"
+#include "api/step_routes.h"
+#include "stabilise/stabilise.h"
 #include "api/diagnose_routes.h"
 #include "diagnose/diagnosis_service.h"
 #include "storage/sql_diagnosis_store.h"
@@ -93,6 +96,18 @@ Status App::Build() {
   (void)loaded;
   queue_->SetListener([this](const ingest::CommittedBatch&) { incidents_->Notify(); });
   VAKT_RETURN_IF_ERROR(BootstrapAdminToken());
+  {
+    stabilise::StabiliseOptions stabilise_options;
+    stabilise_options.data_dir = config_.data_dir;
+    stabilise_options.egress_allow = config_.action_egress_allow;
+    stabilise_options.prometheus_url = config_.prometheus_url;
+    if (auto routing = incidents_->routing(); routing.catalog) {
+      stabilise_options.command_env = routing.catalog->env_allow_list();
+    }
+    VAKT_ASSIGN_OR_RETURN(stabilise_, stabilise::Stabilise::Create(*database_, *incidents_, clock_,
+                                                                    std::move(stabilise_options)));
+    // TODO(diagnostics): stabilise_->service().SetDiagnoseHook(...) runs `diagnose` steps.
+  }
   api::HttpServerOptions http_options;
   http_options.max_body_bytes =
       std::max(config_.limits.max_body_bytes, config_.limits.max_pagerduty_body_bytes);
@@ -112,6 +127,10 @@ Status App::Build() {
   incident_context.clock = &clock_;
   incident_context.reload_runbooks = [this](const std::string& actor) { return Reload(actor); };
   api::RegisterIncidentRoutes(*http_, incident_context);
+  const api::StepRoutesContext step_context{&stabilise_->service(), tokens_.get(), database_.get(),
+                                            &clock_};
+  api::RegisterStepRoutes(*http_, step_context);
+  api::RegisterEvidenceRoutes(*http_, step_context);
   api::PipelineRoutesContext pipeline_context;
   pipeline_context.incidents = incidents_.get();
   pipeline_context.store = catalog_store_.get();
@@ -210,6 +229,7 @@ Status App::BootstrapAdminToken() {
 Status App::Start() {
   queue_->Start();
   incidents_->Start();
+  stabilise_->service().Start();
   audit_->Start();
   VAKT_RETURN_IF_ERROR(event_stream_->Start());
   VAKT_ASSIGN_OR_RETURN(port_, http_->Bind(config_.listen_host, config_.listen_port));
@@ -227,6 +247,7 @@ void App::Stop() {
   if (http_thread_.joinable()) http_thread_.join();
   if (queue_) queue_->Stop();  // commits everything still queued
   if (incidents_) incidents_->Stop();
+  if (stabilise_) stabilise_->service().Stop();  // joins step runs; they record their ends
   if (audit_) audit_->Stop();  // last: its final checkpoint covers everything committed above
 }
 

@@ -46,6 +46,9 @@ class RetroService;
 namespace vakt::storage {
 class SqlDiagnosisStore;
 }
+namespace vakt::stabilise {
+class Stabilise;
+}
 namespace vakt::diagnose {
 class DiagnosisService;
 }
@@ -94,6 +97,7 @@ class App {
   std::unique_ptr<storage::SqlRetroStore> retro_store_;
   std::unique_ptr<storage::SqlDiagnosisStore> diagnosis_reader_;  // root cause for retros
   std::unique_ptr<retro::RetroService> retros_;
+  std::unique_ptr<stabilise::Stabilise> stabilise_;  // issue 4: steps, approvals, evidence
   std::unique_ptr<storage::SqlCatalogStore> catalog_store_;  // API-defined pipelines
   std::unique_ptr<storage::SqlDiagnosisStore> diagnosis_store_;   // issue 6: diagnoses
   std::unique_ptr<diagnose::DiagnosisService> diagnoses_;         // runs them (API, steps)

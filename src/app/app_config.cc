@@ -81,7 +81,7 @@ Result<AppConfig> LoadAppConfig(const std::string& path) {
   if (root.IsNull()) return config;
   VAKT_RETURN_IF_ERROR(CheckKeys(path, root,
                                  {"listen", "database", "runbooks", "catalog", "oncall", "web",
-                                  "data_dir", "diagnose_data_dir", "prometheus_url", "durability", "ingest", "http", "log", "audit", "retro", "drills"},
+                                  "data_dir", "diagnose_data_dir", "prometheus_url", "durability", "ingest", "http", "log", "audit", "retro", "drills", "actions"},
                                  "vakt.yaml"));
   std::string text;
   if (root["listen"]) {
@@ -164,6 +164,12 @@ Result<AppConfig> LoadAppConfig(const std::string& path) {
     VAKT_RETURN_IF_ERROR(CheckKeys(path, retro, {"required_for"}, "retro"));
     if (retro["required_for"]) {
       VAKT_RETURN_IF_ERROR(Read(path, retro["required_for"], config.retro_required_for));
+    }
+  }
+  if (const YAML::Node actions = root["actions"]) {
+    VAKT_RETURN_IF_ERROR(CheckKeys(path, actions, {"egress_allow"}, "actions"));
+    if (actions["egress_allow"]) {
+      VAKT_RETURN_IF_ERROR(Read(path, actions["egress_allow"], config.action_egress_allow));
     }
   }
   if (const YAML::Node drills = root["drills"]) {

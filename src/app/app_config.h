@@ -43,6 +43,9 @@ struct AppConfig {
     std::int64_t resolve_ms = 60 * 60'000;
   };
   std::map<std::string, DrillTarget> drill_targets;
+  // Runbook actions (issue 4): where `http` steps and captures may connect (EgressPolicy rules,
+  // e.g. "router.internal:8080", "10.0.0.0/8:*"); empty = nowhere.
+  std::vector<std::string> action_egress_allow;
   std::string source_text;  // the YAML as loaded, for GET /api/v2/status
 };
 

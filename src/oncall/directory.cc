@@ -215,6 +215,17 @@ const Schedule* Directory::FindSchedule(std::string_view id) const {
   return it == schedules_.end() ? nullptr : &it->second;
 }
 
+Status Directory::AddOverride(std::string_view schedule_id, const Override& entry) {
+  auto schedule = schedules_.find(schedule_id);
+  if (schedule == schedules_.end()) {
+    return Status::NotFound("no schedule " + std::string(schedule_id));
+  }
+  if (FindUser(entry.user) == nullptr) return Status::NotFound("no user " + entry.user);
+  if (entry.start >= entry.end) return Status::InvalidArgument("override start must be before end");
+  schedule->second.overrides.push_back(entry);
+  return Status::Ok();
+}
+
 Result<Directory> Directory::Parse(const YamlReader& root) {
   if (!root.IsMap()) return root.Error("expected a mapping at the top level");
   Directory directory;

@@ -31,6 +31,11 @@ class Directory {
   // errors naming file, path, line and value.
   static Result<Directory> Parse(const YamlReader& root);
 
+  // AddOverride adds an override to a schedule of this (copied) directory: how API-made
+  // overrides join the loaded file. NotFound for an unknown schedule or user; InvalidArgument
+  // unless start < end.
+  Status AddOverride(std::string_view schedule_id, const Override& entry);
+
  private:
   std::map<std::string, User, std::less<>> users_;
   std::map<std::string, Team, std::less<>> teams_;

@@ -11,12 +11,32 @@ Status OncallSource::Load(const std::string& path) {
 void OncallSource::Set(escalation::OncallConfig config) {
   auto next = std::make_shared<const escalation::OncallConfig>(std::move(config));
   std::lock_guard lock(mu_);
-  config_ = std::move(next);
+  file_ = std::move(next);
+  RebuildLocked();
+}
+
+void OncallSource::SetOverrides(std::vector<ApiOverride> overrides) {
+  std::lock_guard lock(mu_);
+  overrides_ = std::move(overrides);
+  RebuildLocked();
+}
+
+void OncallSource::RebuildLocked() {
+  if (overrides_.empty()) {
+    effective_ = file_;
+    return;
+  }
+  auto merged = std::make_shared<escalation::OncallConfig>(*file_);
+  for (const ApiOverride& entry : overrides_) {
+    // An override for a schedule or user the file no longer has is skipped, not fatal.
+    (void)merged->directory.AddOverride(entry.schedule_id, entry.entry);
+  }
+  effective_ = std::move(merged);
 }
 
 std::shared_ptr<const escalation::OncallConfig> OncallSource::Get() const {
   std::lock_guard lock(mu_);
-  return config_;
+  return effective_;
 }
 
 }  // namespace vakt::paging

@@ -6,6 +6,7 @@
 #include <random>
 
 #include "notify/slack/slack_notifier.h"
+#include "storage/sql_escalation_override_store.h"
 #include "notify/webhook/webhook_notifier.h"
 
 namespace vakt::paging {
@@ -60,6 +61,7 @@ Result<std::unique_ptr<PagingService>> PagingService::Create(storage::Database& 
   service->delivery_ =
       std::make_unique<DeliveryWorker>(database, std::move(notifiers), delivery_options);
   VAKT_RETURN_IF_ERROR(service->ReloadOncall());
+  VAKT_RETURN_IF_ERROR(service->RefreshOverrides());
   return service;
 }
 
@@ -71,7 +73,47 @@ Status PagingService::ReloadOncall() {
 }
 
 Result<PassCounts> PagingService::RunEscalationPass() {
+  // Overrides another instance made must count before anyone is paged.
+  VAKT_RETURN_IF_ERROR(RefreshOverrides());
   return scheduler_->RunPass(clock_.NowMs());
+}
+
+Result<std::int64_t> PagingService::AddOverride(const std::string& schedule_id,
+                                                const std::string& user, TimeMs start, TimeMs end,
+                                                const std::string& actor) {
+  constexpr TimeMs kMaxOverride = 90LL * 24 * 3600 * 1000;
+  if (start >= end) return Status::InvalidArgument("end: must be after start");
+  if (end - start > kMaxOverride) return Status::InvalidArgument("end: at most 90 days after start");
+  auto config = oncall_.Get();
+  if (config->directory.FindSchedule(schedule_id) == nullptr) {
+    return Status::NotFound("no schedule " + schedule_id);
+  }
+  if (config->directory.FindUser(user) == nullptr) {
+    return Status::InvalidArgument("user: no user " + user + " in the on-call file");
+  }
+  storage::StoredOverride entry;
+  entry.schedule_id = schedule_id;
+  entry.user_id = user;
+  entry.start = start;
+  entry.end = end;
+  entry.created_by = actor;
+  VAKT_ASSIGN_OR_RETURN(std::int64_t id,
+                        storage::InsertScheduleOverride(database_, entry, clock_.NowMs()));
+  VAKT_RETURN_IF_ERROR(RefreshOverrides());
+  return id;
+}
+
+Status PagingService::RefreshOverrides() {
+  // Overrides that ended a day ago no longer matter for paging or the shift views around now.
+  VAKT_ASSIGN_OR_RETURN(auto stored, storage::ListScheduleOverrides(
+                                         database_, clock_.NowMs() - 24LL * 3600 * 1000));
+  std::vector<ApiOverride> overrides;
+  overrides.reserve(stored.size());
+  for (const auto& entry : stored) {
+    overrides.push_back({entry.schedule_id, {entry.user_id, entry.start, entry.end}});
+  }
+  oncall_.SetOverrides(std::move(overrides));
+  return Status::Ok();
 }
 
 Result<DeliveryCounts> PagingService::RunDeliveryPass() {

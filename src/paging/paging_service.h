@@ -59,6 +59,14 @@ class PagingService {
   // Notify enqueues a stakeholder notice (see EnqueueNotice) and wakes the delivery worker.
   Result<NoticeResult> Notify(const Incident& incident, const NoticeRequest& request);
 
+  // AddOverride puts `user` on call in `schedule_id` for [start, end) (stored, audited as
+  // `actor`, and visible to every instance by their next pass). NotFound for an unknown
+  // schedule or user; InvalidArgument for start >= end or longer than 90 days.
+  Result<std::int64_t> AddOverride(const std::string& schedule_id, const std::string& user,
+                                   TimeMs start, TimeMs end, const std::string& actor);
+  // RefreshOverrides re-reads the stored overrides into the on-call configuration.
+  Status RefreshOverrides();
+
   // Wake asks the background thread for a pass now (e.g. after an incident was acknowledged).
   void Wake();
   void Start();

@@ -306,6 +306,21 @@ TEST_P(PagingServiceTest, NoticeRejectsAnUnknownTemplateAndBadRecipients) {
   EXPECT_NE(bad.status().message().find("to[0]"), std::string::npos);
 }
 
+TEST_P(PagingServiceTest, ApiOverrideChangesWhoIsPagedOnEveryInstance) {
+  auto other_db = Open();
+  auto a = Service(*db_, "a");
+  auto b = Service(*other_db, "b");
+  auto id = a->AddOverride("primary", "bob", kStart - kMinute, kStart + 60 * kMinute, "user:lead");
+  ASSERT_TRUE(id.ok()) << id.status().ToString();
+  EXPECT_EQ(a->AddOverride("nope", "bob", kStart, kStart + 1, "user:lead").status().code(),
+            StatusCode::kNotFound);
+  EXPECT_EQ(a->AddOverride("primary", "bob", kStart, kStart, "user:lead").status().code(),
+            StatusCode::kInvalidArgument);
+  Incident incident = OpenIncident();
+  Pass(*b);  // b never saw the request; it reads the stored override before paging
+  EXPECT_EQ(PagedUsers(incident.id), (std::vector<std::string>{"L1:bob"}));
+}
+
 INSTANTIATE_TEST_SUITE_P(Engines, PagingServiceTest,
                          ::testing::ValuesIn(storage::ContractEngines()));
 

@@ -3,7 +3,8 @@
 namespace vakt::storage {
 
 // Paging (issue 5): the notification outbox every notification leaves vakt through, the
-// durable escalation timers, and one row per page sent to a person. Idempotency keys are UNIQUE
+// durable escalation timers, one row per page sent to a person, and schedule overrides made
+// through the API (the on-call file holds the configured ones). Idempotency keys are UNIQUE
 // so that no re-run, restart or second instance can enqueue the same message twice.
 PortableMigration PagingSchema() {
   return {6, R"sql(
@@ -56,6 +57,16 @@ CREATE TABLE pages (
   acked_at         BIGINT
 );
 CREATE INDEX pages_incident ON pages(incident_id, id);
+CREATE TABLE schedule_overrides (
+  id               {{ID}},
+  schedule_id      TEXT   NOT NULL,
+  user_id          TEXT   NOT NULL,
+  start_at         BIGINT NOT NULL,          -- [start_at, end_at) Unix ms
+  end_at           BIGINT NOT NULL,
+  created_by       TEXT   NOT NULL,
+  created_at       BIGINT NOT NULL
+);
+CREATE INDEX schedule_overrides_schedule ON schedule_overrides(schedule_id, end_at);
 )sql"};
 }
 
