@@ -209,8 +209,12 @@ std::vector<InfraOutcome> EvaluateInfrastructure(const PrometheusClient& client,
                                                  const InfraWindow& window) {
   std::vector<InfraOutcome> outcomes;
   const TimeMs step = StepFor(window);
+  // Evaluate at the window's end and every step back from it, so the newest samples (a target
+  // that died a moment ago) are always inside the answer.
+  const TimeMs steps = (std::max<TimeMs>(0, window.end - window.start) + step - 1) / step;
+  const TimeMs start = window.end - steps * step;
   for (const std::string& query : queries) {
-    Result<PromQueryResult> result = client.QueryRange(query, window.start, window.end, step);
+    Result<PromQueryResult> result = client.QueryRange(query, start, window.end, step);
     if (!result.ok()) {
       InfraOutcome failed;
       failed.query = query;
