@@ -32,6 +32,7 @@
 #include "auth/auth.h"
 #include "app/catalog_overlay.h"
 #include "api/audit_routes.h"
+#include "api/regulatory_routes.h"
 #include "app/audit_service.h"
 #include "catalog/catalog.h"
 #include "incident/incident_service.h"
@@ -143,6 +144,8 @@ Status App::Build() {
   api::RegisterRetroRoutes(*http_, {retros_.get(), tokens_.get()});
   api::RegisterAuditRoutes(*http_, {database_.get(), &audit_->store(), &audit_->log(),
                                     &audit_->public_key(), audit_->origin(), tokens_.get(), &clock_});
+  api::RegisterRegulatoryRoutes(*http_, {incidents_.get(), database_.get(), &audit_->store(),
+                                         tokens_.get(), &clock_, "UTC"});
   api::RegisterOpsRoutes(*http_, metrics_, [this]() -> Status {
     if (draining_) return Status::Unavailable("draining");
     auto version = database_->SchemaVersion();

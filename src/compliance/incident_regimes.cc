@@ -23,10 +23,16 @@ Result<bool> OptionalBool(const nlohmann::json& details, const char* key) {
   return found->get<bool>();
 }
 
+constexpr size_t kMaxTextBytes = 4096;
+
 Result<std::string> RequiredString(const nlohmann::json& details, const char* key) {
   auto found = details.find(key);
   if (found == details.end() || !found->is_string() || found->get<std::string>().empty()) {
     return Status::InvalidArgument(std::string(key) + ": required string");
+  }
+  if (found->get_ref<const std::string&>().size() > kMaxTextBytes) {
+    return Status::InvalidArgument(std::string(key) + ": at most " +
+                                   std::to_string(kMaxTextBytes) + " bytes");
   }
   return found->get<std::string>();
 }
