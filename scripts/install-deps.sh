@@ -10,8 +10,13 @@ PACKAGES=(
   postgresql prometheus prometheus-alertmanager
   python3-numpy python3-scipy python3-aiosmtpd python3-icalendar
   clang-format curl procps
-  nodejs npm chromium
+  chromium
 )
+# Node.js for the web console: Debian's nodejs + npm, unless a Node.js with npm is already on the
+# machine (e.g. a NodeSource build, which bundles npm and conflicts with Debian's npm package).
+if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+  PACKAGES+=(nodejs npm)
+fi
 missing=()
 for p in "${PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -15,6 +15,9 @@
 #include "diagnose/diagnosis_service.h"
 #include "storage/sql_diagnosis_store.h"
 #include "api/incident_routes.h"
+#include "api/notify_routes.h"
+#include "api/oncall_routes.h"
+#include "paging/paging_service.h"
 #include "api/pipeline_routes.h"
 #include "api/runbook_version_routes.h"
 #include "api/retro_routes.h"
@@ -93,6 +96,7 @@ Status App::Build() {
   diagnose_options.prometheus_url = config_.prometheus_url;
   diagnoses_ = std::make_unique<diagnose::DiagnosisService>(*incidents_, *diagnosis_store_, clock_,
                                                             diagnose_options);
+  VAKT_ASSIGN_OR_RETURN(paging_, CreatePaging());
   VAKT_ASSIGN_OR_RETURN(auto loaded, Reload("startup"));
   (void)loaded;
   queue_->SetListener([this](const ingest::CommittedBatch&) { incidents_->Notify(); });
@@ -128,6 +132,8 @@ Status App::Build() {
   incident_context.clock = &clock_;
   incident_context.reload_runbooks = [this](const std::string& actor) { return Reload(actor); };
   api::RegisterIncidentRoutes(*http_, incident_context);
+  api::RegisterOncallRoutes(*http_, {paging_.get(), tokens_.get(), &clock_});
+  api::RegisterNotifyRoutes(*http_, {incidents_.get(), paging_.get(), database_.get(), tokens_.get()});
   const api::StepRoutesContext step_context{&stabilise_->service(), tokens_.get(), database_.get(),
                                             &clock_};
   api::RegisterStepRoutes(*http_, step_context);
@@ -183,6 +189,8 @@ Result<nlohmann::json> App::Reload(const std::string& actor) {
                                    {"version", runbook->metadata.version},
                                    {"content_hash", runbook->content_hash}});
   }
+  // The on-call file reloads with the runbooks; a bad file keeps the old runbooks and on-call.
+  if (paging_) VAKT_RETURN_IF_ERROR(paging_->ReloadOncall());
   incidents_->SetRouting(std::move(routing));
   // Record what is now serving (issue 3: who, content hash); a failed record is reported in the
   // summary, it does not undo the swap.
@@ -210,6 +218,25 @@ Status App::RefreshCatalog() {
   return Status::Ok();
 }
 
+Result<std::unique_ptr<paging::PagingService>> App::CreatePaging() {
+  paging::PagingOptions options;
+  options.oncall_path = config_.oncall_path;
+  options.templates_dir = config_.notify.templates_dir;
+  options.webhook_secret = config_.notify.webhook_secret;
+  options.smtp_url = config_.notify.smtp_url;
+  options.smtp_from = config_.notify.smtp_from;
+  options.slack_webhook_url = config_.notify.slack_webhook_url;
+  options.drill_webhook_url = config_.notify.drill_webhook_url;
+  // An incident's escalation policy is its runbook's detection.escalation.
+  auto policy_of = [this](const std::string& runbook_id) -> std::string {
+    auto routing = incidents_->routing();
+    if (!routing.matcher) return "";
+    const runbook::Runbook* found = routing.matcher->runbooks().Find(runbook_id);
+    return found == nullptr ? "" : found->detection.escalation;
+  };
+  return paging::PagingService::Create(*database_, clock_, policy_of, std::move(options));
+}
+
 Status App::BootstrapAdminToken() {
   VAKT_ASSIGN_OR_RETURN(auto active, tokens_->CountActive());
   if (active > 0) return Status::Ok();
@@ -232,6 +259,7 @@ Status App::BootstrapAdminToken() {
 Status App::Start() {
   queue_->Start();
   incidents_->Start();
+  paging_->Start();
   stabilise_->service().Start();
   audit_->Start();
   VAKT_RETURN_IF_ERROR(event_stream_->Start());
@@ -250,6 +278,7 @@ void App::Stop() {
   if (http_thread_.joinable()) http_thread_.join();
   if (queue_) queue_->Stop();  // commits everything still queued
   if (incidents_) incidents_->Stop();
+  if (paging_) paging_->Stop();  // a send in flight finishes; its lease covers a crash
   if (stabilise_) stabilise_->service().Stop();  // joins step runs; they record their ends
   if (audit_) audit_->Stop();  // last: its final checkpoint covers everything committed above
 }

@@ -34,6 +34,9 @@ class Catalog;
 namespace vakt::incident {
 class IncidentService;
 }
+namespace vakt::paging {
+class PagingService;
+}
 namespace vakt::auth {
 class TokenService;
 class SessionService;
@@ -80,6 +83,7 @@ class App {
   App(AppConfig config, const Clock& clock);
   Status Build();
   Status BootstrapAdminToken();
+  Result<std::unique_ptr<paging::PagingService>> CreatePaging();
   // LoadCatalog reads the catalogue file (if any) and lays the API-defined pipelines over it.
   Result<std::shared_ptr<const catalog::Catalog>> LoadCatalog();
   // RefreshCatalog swaps in a freshly loaded catalogue, keeping the serving runbooks.
@@ -93,6 +97,7 @@ class App {
   std::unique_ptr<ingest::IngestService> ingest_;
   std::unique_ptr<storage::SqlIncidentStore> incident_store_;
   std::unique_ptr<incident::IncidentService> incidents_;
+  std::unique_ptr<paging::PagingService> paging_;  // issue 5: escalations, outbox delivery
   std::unique_ptr<storage::SqlRunbookVersionStore> runbook_versions_;  // runbook history
   std::unique_ptr<storage::SqlRetroStore> retro_store_;
   std::unique_ptr<storage::SqlDiagnosisStore> diagnosis_reader_;  // root cause for retros

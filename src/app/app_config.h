@@ -13,6 +13,17 @@
 
 namespace vakt::app {
 
+// NotifyConfig is how vakt reaches people (vakt.yaml `notify:`; issue 5): channel settings for
+// pages and stakeholder notices. An empty value switches that channel off.
+struct NotifyConfig {
+  std::string templates_dir = "examples/templates";
+  std::string webhook_secret;     // "whsec_…" Standard Webhooks signing secret
+  std::string smtp_url;           // "smtp://127.0.0.1:25"
+  std::string smtp_from = "vakt@localhost";
+  std::string slack_webhook_url;  // incoming webhook that Slack user contacts go through
+  std::string drill_webhook_url;  // drills go here only; "" = drill messages are only recorded
+};
+
 // AppConfig is everything `vakt serve` needs, from vakt.yaml with flags on top.
 struct AppConfig {
   std::string listen_host = "127.0.0.1";
@@ -21,6 +32,7 @@ struct AppConfig {
   std::string runbooks_dir = "examples/runbooks";
   std::string catalog_path = "examples/pipelines.yaml";
   std::string oncall_path = "examples/oncall.yaml";
+  NotifyConfig notify;
   std::string web_dir = "web/dist";
   std::string data_dir = "var";  // keys, evidence blobs
   // Root cause (issue 6): runbook `file:` data references resolve under diagnose_data_dir only;
