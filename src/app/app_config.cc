@@ -81,7 +81,7 @@ Result<AppConfig> LoadAppConfig(const std::string& path) {
   if (root.IsNull()) return config;
   VAKT_RETURN_IF_ERROR(CheckKeys(path, root,
                                  {"listen", "database", "runbooks", "catalog", "oncall", "web",
-                                  "data_dir", "diagnose_data_dir", "prometheus_url", "durability", "ingest", "http", "log", "audit", "retro", "drills", "actions"},
+                                  "data_dir", "diagnose_data_dir", "prometheus_url", "durability", "ingest", "http", "log", "audit", "notify", "retro", "drills", "actions"},
                                  "vakt.yaml"));
   std::string text;
   if (root["listen"]) {
@@ -103,6 +103,22 @@ Result<AppConfig> LoadAppConfig(const std::string& path) {
   if (root["runbooks"]) VAKT_RETURN_IF_ERROR(Read(path, root["runbooks"], config.runbooks_dir));
   if (root["catalog"]) VAKT_RETURN_IF_ERROR(Read(path, root["catalog"], config.catalog_path));
   if (root["oncall"]) VAKT_RETURN_IF_ERROR(Read(path, root["oncall"], config.oncall_path));
+  if (const YAML::Node notify = root["notify"]) {
+    VAKT_RETURN_IF_ERROR(CheckKeys(path, notify,
+                                   {"templates", "webhook_secret", "smtp_url", "smtp_from",
+                                    "slack_webhook_url", "drill_webhook_url"},
+                                   "notify"));
+    const std::pair<const char*, std::string*> fields[] = {
+        {"templates", &config.notify.templates_dir},
+        {"webhook_secret", &config.notify.webhook_secret},
+        {"smtp_url", &config.notify.smtp_url},
+        {"smtp_from", &config.notify.smtp_from},
+        {"slack_webhook_url", &config.notify.slack_webhook_url},
+        {"drill_webhook_url", &config.notify.drill_webhook_url}};
+    for (const auto& [key, slot] : fields) {
+      if (notify[key]) VAKT_RETURN_IF_ERROR(Read(path, notify[key], *slot));
+    }
+  }
   if (root["web"]) VAKT_RETURN_IF_ERROR(Read(path, root["web"], config.web_dir));
   if (root["data_dir"]) VAKT_RETURN_IF_ERROR(Read(path, root["data_dir"], config.data_dir));
   if (root["durability"]) {

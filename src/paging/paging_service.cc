@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 #include <unistd.h>
 
+#include <filesystem>
 #include <random>
 
 #include "notify/slack/slack_notifier.h"
@@ -69,6 +70,12 @@ PagingService::~PagingService() { Stop(); }
 
 Status PagingService::ReloadOncall() {
   if (options_.oncall_path.empty()) return Status::Ok();
+  if (!std::filesystem::exists(options_.oncall_path)) {
+    // Like the catalogue: no file means no escalations yet, not a server that cannot start.
+    spdlog::warn("on-call file {} not found: no escalations until it exists and is reloaded",
+                 options_.oncall_path);
+    return Status::Ok();
+  }
   return oncall_.Load(options_.oncall_path).WithContext("on-call file not reloaded");
 }
 
