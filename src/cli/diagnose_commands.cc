@@ -6,6 +6,7 @@
 #include <iostream>
 #include <sstream>
 
+#include "cli/api_client.h"
 #include "cli/commands.h"
 #include "common/json_parse.h"
 #include "common/time_format.h"
@@ -148,7 +149,45 @@ struct TriageFlags {
   std::string since_deploy;
   std::string last_deploy;
   bool change_window = false;
+  // Server mode: diagnose a stored incident through the API.
+  std::string incident;
+  bool latest = false;
+  std::string server = DefaultServer();
+  std::string token;
+  std::string format = "json";
 };
+
+// RunIncidentTriage asks the server to diagnose an incident with its pinned runbook's
+// investigate.diagnose section (POST …/diagnose), or with --latest fetches the stored latest
+// diagnosis (GET …/diagnosis), and prints the result JSON or the readable report.
+int RunIncidentTriage(const TriageFlags& flags) {
+  auto client = ApiClient::Create(flags.server, flags.token);
+  if (!client.ok()) {
+    std::cerr << "vakt diagnose triage: " << client.status().message() << "\n";
+    return kExitUsage;
+  }
+  const std::string base = "/api/v1/incidents/" + flags.incident;
+  auto response = flags.latest ? client->Get(base + "/diagnosis") : client->Post(base + "/diagnose", "");
+  if (!response.ok()) {
+    std::cerr << "vakt diagnose triage: " << response.status().message() << "\n";
+    return kExitFailure;
+  }
+  if (response->status >= 300) {
+    std::cerr << "vakt diagnose triage: " << ProblemText(*response) << "\n";
+    return response->status == 400 || response->status == 404 ? kExitUsage : kExitFailure;
+  }
+  Result<nlohmann::json> body = ParseJsonStrict(response->body);
+  if (!body.ok() || !body->is_object()) {
+    std::cerr << "vakt diagnose triage: the server answered with invalid JSON\n";
+    return kExitFailure;
+  }
+  if (flags.format == "text") {
+    std::cout << body->value("report", std::string());
+  } else {
+    std::cout << body->dump(2) << "\n";
+  }
+  return kExitOk;
+}
 
 Result<std::vector<diagnose::InfraFinding>> ReadInfraFindings(const std::string& path) {
   std::ifstream in(path);
@@ -180,6 +219,18 @@ int RunTriage(const TriageFlags& flags) {
     std::cerr << "vakt diagnose triage: " << s.message() << "\n";
     return kExitUsage;
   };
+  const bool offline = !flags.reference.empty() || !flags.current.empty() ||
+                       !flags.before.empty() || !flags.after.empty() || !flags.infra.empty() ||
+                       !flags.since_deploy.empty() || !flags.last_deploy.empty() ||
+                       flags.change_window;
+  if (!flags.incident.empty()) {
+    if (offline) {
+      return fail(Status::InvalidArgument(
+          "--incident asks the server; it does not combine with local evidence flags"));
+    }
+    return RunIncidentTriage(flags);
+  }
+  if (flags.latest) return fail(Status::InvalidArgument("--latest needs --incident"));
   if (!flags.reference.empty() || !flags.current.empty()) {
     if (flags.reference.empty() || flags.current.empty()) {
       return fail(Status::InvalidArgument("--reference and --current go together"));
@@ -282,6 +333,15 @@ void AddDiagnoseCommands(CLI::App& app, int& exit_code) {
                      "Time since the last deployment (e.g. 30m, 2d)");
   triage->add_option("--last-deploy", triage_flags->last_deploy, "What was deployed");
   triage->add_flag("--change-window", triage_flags->change_window, "Inside a change window");
+  triage->add_option("--incident", triage_flags->incident,
+                     "Diagnose this incident on the server (e.g. INC-7) with its runbook's "
+                     "investigate.diagnose section");
+  triage->add_flag("--latest", triage_flags->latest,
+                   "With --incident: show the stored latest diagnosis instead of running one");
+  triage->add_option("--server", triage_flags->server, "vakt server URL ($VAKT_SERVER)");
+  triage->add_option("--token", triage_flags->token, "API token ($VAKT_TOKEN)");
+  triage->add_option("--format", triage_flags->format, "Output with --incident: json or text (the report)")
+      ->check(CLI::IsMember({"json", "text"}));
   triage->callback([triage_flags, &exit_code] { exit_code = RunTriage(*triage_flags); });
 }
 

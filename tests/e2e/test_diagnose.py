@@ -14,13 +14,15 @@ import csv
 import json
 import os
 import random
+import subprocess
 import sys
 import time
 import urllib.parse
 
 sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from vakt_harness import VaktTestCase, free_port, main, rfc3339, wait_until  # noqa: E402
+from vakt_harness import (VaktTestCase, free_port, main, rfc3339, vakt_bin,  # noqa: E402
+                          wait_until)
 
 PROMETHEUS = "/usr/bin/prometheus"
 PEER_TIMEOUT_S = 60.0
@@ -206,6 +208,22 @@ class DiagnoseTest(VaktTestCase):
                          len(histograms["amount"]["current_counts"]) + 1)
         self.assertEqual([s["section"] for s in result["skipped"]], ["regression", "infrastructure"])
         self.assert_stored(vakt, incident_id, diagnosis)
+
+        # The CLI runs the same diagnosis through the API, and reads the stored latest one.
+        cli = [vakt_bin(), "diagnose", "triage", "--incident", incident_id, "--server", vakt.url,
+               "--token", vakt.admin_token()]
+        ran = subprocess.run(cli + ["--format", "text"], capture_output=True, text=True, timeout=120)
+        self.assertEqual(ran.returncode, 0, ran.stderr)
+        self.assertIn("Most likely root cause: data_drift", ran.stdout)
+        latest = subprocess.run(cli + ["--latest"], capture_output=True, text=True, timeout=60)
+        self.assertEqual(latest.returncode, 0, latest.stderr)
+        self.assertEqual(json.loads(latest.stdout)["verdict"], "data_drift")
+        history = vakt.get("/api/v1/incidents/%s/diagnosis?all=1" % incident_id).json()["diagnoses"]
+        self.assertEqual(len(history), 2)
+        self.assertEqual(json.loads(latest.stdout)["id"], history[0]["id"])
+        mixed = subprocess.run(cli + ["--since-deploy", "1h"], capture_output=True, text=True,
+                               timeout=60)
+        self.assertEqual(mixed.returncode, 2, mixed.stdout)
 
     def test_quality_drop_after_deploy_ranks_model_regression_first(self):
         vakt, data_dir = self.start_diagnosing_vakt({"auc": REGRESSION_RUNBOOK})
