@@ -14,7 +14,8 @@ import urllib.parse
 
 sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from vakt_harness import VaktTestCase, main, vakt_bin, wait_until  # noqa: E402
+from vakt_harness import (VaktTestCase, main, parse_rfc3339 as parse_time, vakt_bin,  # noqa: E402
+                          wait_until)
 
 RUNBOOK = """apiVersion: vakt/v1
 kind: Runbook
@@ -34,6 +35,16 @@ resolve:
     - {id: ok, title: Drift gone, action: {manual: {instructions: Check.}}}
 """
 
+CATALOG = """apiVersion: vakt/v1
+kind: PipelineCatalog
+pipelines:
+  - id: audit-pipeline
+    title: Audit pipeline
+    team: ml
+    regulatory:
+      - {regime: nis2, effective_from: "2024-10-18"}
+"""
+
 
 def run_vakt(args, timeout=120, token=None):
     env = dict(os.environ)
@@ -47,7 +58,10 @@ def run_vakt(args, timeout=120, token=None):
 
 class AuditLogTest(VaktTestCase):
     def start_with_runbook(self):
-        vakt = self.new_vakt(extra={"audit": {"checkpoint_interval": "1s"}})
+        vakt = self.new_vakt(extra={"audit": {"checkpoint_interval": "1s"},
+                                    "catalog": "pipelines.yaml"})
+        with open(os.path.join(vakt.workdir, "pipelines.yaml"), "w", encoding="utf-8") as out:
+            out.write(CATALOG)
         with open(os.path.join(vakt.workdir, "runbooks", "drift.yaml"), "w", encoding="utf-8") as out:
             out.write(RUNBOOK)
         return vakt.start()
@@ -159,6 +173,42 @@ class AuditLogTest(VaktTestCase):
         broken = run_vakt(["audit", "verify", "--database", database, "--public-key", key_path])
         self.assertEqual(broken.returncode, 1, broken.stdout)
         self.assertIn("entry seq %d" % target, broken.stderr)
+
+    def test_regulatory_clocks_follow_the_catalogue_and_recorded_submissions(self):
+        vakt = self.start_with_runbook()
+        key = self.open_and_ack_incident(vakt)
+        clocks = vakt.get("/api/v1/incidents/%s/regulatory" % key)
+        self.assertStatus(clocks, 200, "regulatory")
+        body = clocks.json()
+        self.assertEqual({c["regime"] for c in body["clocks"]}, {"nis2"})
+        early = [c for c in body["clocks"] if c["obligation"] == "nis2_early_warning"][0]
+        self.assertEqual((early["state"], early["classification"]), ("due", "assumed"))
+        aware = parse_time(body["became_aware_at"])
+        self.assertAlmostEqual(parse_time(early["due_at"]) - aware, 24 * 3600, delta=1)
+
+        submission = {"regime": "nis2", "report": "nis2_early_warning", "recipient": "CSIRT",
+                      "content_sha256": "ab" * 32}
+        recorded = vakt.post("/api/v1/incidents/%s/regulatory/submissions" % key, submission)
+        self.assertStatus(recorded, 201, "submission")
+        early = [c for c in recorded.json()["clocks"] if c["obligation"] == "nis2_early_warning"][0]
+        self.assertEqual(early["state"], "met")
+        submitted = self.records(vakt, subject="incident/" + key)
+        self.assertEqual(submitted[-1]["action"], "regulatory.submitted")
+        self.assertEqual(submitted[-1]["digest"], "ab" * 32)
+        bad = dict(submission, report="dora_final_report")
+        self.assertProblem(vakt.post("/api/v1/incidents/%s/regulatory/submissions" % key, bad),
+                           400, "report")
+
+        draft = vakt.get("/api/v1/incidents/%s/report-draft?regime=nis2" % key)
+        self.assertStatus(draft, 200, "draft")
+        markdown = draft.body.decode("utf-8")
+        self.assertTrue(markdown.startswith("# NIS2 incident notification"), markdown[:80])
+        self.assertIn("acknowledged by admin", markdown)  # the timeline is prefilled
+        as_json = vakt.get("/api/v1/incidents/%s/report-draft?regime=nis2&format=json" % key)
+        self.assertStatus(as_json, 200, "json draft")
+        self.assertEqual(as_json.json()["incident_id"], key)
+        self.assertStatus(vakt.get("/api/v1/incidents/%s/report-draft?regime=dora" % key), 409)
+        self.assertStatus(vakt.get("/api/v1/incidents/%s/report-draft?regime=gdpr" % key), 400)
 
     def test_verify_refuses_a_missing_database_file_as_a_usage_error(self):
         missing = os.path.join(self.make_tempdir(), "nope.db")
