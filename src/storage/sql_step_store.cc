@@ -276,8 +276,8 @@ Result<StepRecord> SqlStepStore::Create(StepRecord record) {
                                    " already exists");
     }
     const StepRecord empty;
-    VAKT_RETURN_IF_ERROR(AppendEvents(conn, record, 0));
     VAKT_RETURN_IF_ERROR(AppendVotes(conn, record, 0));
+    VAKT_RETURN_IF_ERROR(AppendEvents(conn, record, 0));
     VAKT_RETURN_IF_ERROR(WriteRuns(conn, record, empty));
     return txn.Commit();
   });
@@ -331,8 +331,9 @@ Result<StepRecord> SqlStepStore::CompareAndSetWith(
     if (updated.empty()) {
       return Status::FailedPrecondition("step " + next.key.step_id + " changed concurrently");
     }
-    VAKT_RETURN_IF_ERROR(AppendEvents(conn, stored_next, stored->history.size()));
+    // Votes before transitions: the audit log reads "approve" then "approved".
     VAKT_RETURN_IF_ERROR(AppendVotes(conn, stored_next, stored->votes.size()));
+    VAKT_RETURN_IF_ERROR(AppendEvents(conn, stored_next, stored->history.size()));
     VAKT_RETURN_IF_ERROR(WriteRuns(conn, stored_next, *stored));
     if (also) VAKT_RETURN_IF_ERROR(also(conn));
     return txn.Commit();
