@@ -12,6 +12,7 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
+import http from 'node:http';
 import { createRequire } from 'node:module';
 import net from 'node:net';
 import os from 'node:os';
@@ -83,7 +84,26 @@ function prepareRunbooks() {
   return dir;
 }
 
+// A fake MLflow model registry (a third-party service): records every request it receives so the
+// test can see exactly what an approved step sent.
+const registryRequests = [];
+let registry = null;
+async function startRegistry() {
+  registry = http.createServer((request, response) => {
+    let body = '';
+    request.on('data', (chunk) => (body += chunk));
+    request.on('end', () => {
+      registryRequests.push({ method: request.method, url: request.url, body });
+      response.writeHead(200, { 'Content-Type': 'application/json' });
+      response.end('{"registered_model":{"name":"credit-pd-logit"}}');
+    });
+  });
+  await new Promise((resolve) => registry.listen(0, '127.0.0.1', resolve));
+  return registry.address().port;
+}
+
 async function startVakt() {
+  const registryPort = await startRegistry();
   const port = await freePort();
   const config = path.join(work, 'vakt.yaml');
   fs.writeFileSync(
@@ -95,6 +115,8 @@ async function startVakt() {
       `catalog: ${path.join(repo, 'examples/pipelines.yaml')}`,
       `web: ${webDir}`,
       `data_dir: ${work}`,
+      'actions:',
+      `  egress_allow: ["127.0.0.1:${registryPort}"]`,
       '',
     ].join('\n'),
   );
@@ -102,10 +124,12 @@ async function startVakt() {
   vakt = spawn(vaktBin, ['serve', '--config', config], {
     cwd: repo,
     stdio: ['ignore', log, log],
-    env: { ...process.env, MODEL_REGISTRY_URL: 'http://127.0.0.1:9' },
+    env: { ...process.env, MODEL_REGISTRY_URL: `http://127.0.0.1:${registryPort}` },
   });
+  const spawnFailed = new Promise((_, reject) => vakt.once('error', reject));
+  spawnFailed.catch(() => {});
   const base = `http://127.0.0.1:${port}`;
-  await waitFor('vakt /readyz', async () => (await fetch(`${base}/readyz`)).ok, START_TIMEOUT_MS);
+  await Promise.race([spawnFailed, waitFor('vakt /readyz', async () => (await fetch(`${base}/readyz`)).ok, START_TIMEOUT_MS)]);
   return base;
 }
 
@@ -194,6 +218,18 @@ async function main() {
   const session = cookies.find((c) => c.name === 'vakt_session');
   assert.ok(session && session.httpOnly && session.sameSite === 'Strict', 'HttpOnly SameSite=Strict session cookie');
   await page.getByText('live', { exact: false }).first().waitFor({ timeout: UI_TIMEOUT_MS });
+
+  step('two deployments of credit-risk are recorded (the context snapshot names them)');
+  for (const [version, minutesAgo] of [['41', 26 * 60], ['42', 20]]) {
+    const deployed = await api(base, 'POST', '/api/v1/deployments', admin, {
+      pipeline: 'credit-risk',
+      version,
+      summary: `credit-pd-logit v${version} promoted to champion`,
+      source: 'mlflow',
+      timestamp: new Date(Date.now() - minutesAgo * 60_000).toISOString(),
+    });
+    assert.equal(deployed.status, 201, JSON.stringify(deployed.body));
+  }
 
   step('an alert arrives and its incident appears in the open list without a reload');
   await page.evaluate(() => {
@@ -294,9 +330,27 @@ async function main() {
     await page.locator('li[data-step="rollback-champion-alias"][data-state="approved"]').waitFor({ timeout: UI_TIMEOUT_MS });
     await page.getByTestId('timeline').getByText(/approv/i).first().waitFor({ timeout: UI_TIMEOUT_MS });
     await approverContext.close();
+
+    step('the responder runs the approved step: the registry gets exactly the approved request');
+    const evidenceBefore = await page.locator('[data-testid="evidence-list"] li').count();
+    await page.locator('li[data-step="rollback-champion-alias"] button[data-verb="run"]').click();
+    await page.locator('li[data-step="rollback-champion-alias"][data-state="succeeded"]').waitFor({ timeout: UI_TIMEOUT_MS });
+    const call = registryRequests.find((r) => r.url === '/api/2.0/mlflow/registered-models/alias');
+    assert.ok(call, `the registry received the alias call (got ${JSON.stringify(registryRequests.map((r) => r.url))})`);
+    assert.equal(call.method, 'POST');
+    assert.deepEqual(JSON.parse(call.body), current.preview.body, 'the registry got exactly the approved body');
+    assert.equal(JSON.parse(call.body).version, '41', 'rolled back to the previous deployment');
+    await waitFor(
+      'the evidence list to grow',
+      async () => (await page.locator('[data-testid="evidence-list"] li').count()) > evidenceBefore,
+      UI_TIMEOUT_MS,
+    );
+    await page.getByTestId('timeline').getByText(/run|succeeded/i).first().waitFor({ timeout: UI_TIMEOUT_MS });
   }
   await page.evaluate(() => window.scrollTo(0, 0));
-  await shot(page, 'incident.png', { fullPage: true });
+  await shot(page, 'incident.png');
+  await page.locator('#timeline').screenshot({ path: path.join(shotsDir, 'incident-timeline.png') });
+  await page.locator('#evidence').screenshot({ path: path.join(shotsDir, 'incident-evidence.png') });
 
   step('the live stream resumes after Last-Event-ID');
   const controller = new AbortController();
@@ -338,6 +392,23 @@ async function main() {
 
   assert.deepEqual(pageErrors, [], 'no script errors or CSP violations in the page');
   await responderContext.close();
+
+  step('SIGTERM drains promptly while a live stream is open');
+  const held = await fetch(base + '/api/v1/stream', { headers: { Authorization: `Bearer ${admin}` } });
+  assert.equal(held.status, 200);
+  const heldReader = held.body.getReader();
+  await heldReader.read(); // the greeting: the stream is open on a server worker
+  const stoppedAt = Date.now();
+  const exited = stopVakt();
+  // The stream itself must end at once (idle keep-alive connections may hold the drain longer:
+  // that is the HTTP server's keep-alive timeout, not the stream).
+  let ended = false;
+  while (!ended && Date.now() - stoppedAt < 10_000) {
+    ended = (await heldReader.read().catch(() => ({ done: true }))).done;
+  }
+  assert.ok(ended, 'the open stream ended when the server began draining');
+  assert.ok(Date.now() - stoppedAt < 5_000, `the stream took ${Date.now() - stoppedAt} ms to end`);
+  assert.equal(await exited, 0, 'vakt exits 0 after SIGTERM');
 }
 
 try {
@@ -353,6 +424,7 @@ try {
   }
 } finally {
   if (browser) await browser.close().catch(() => {});
+  if (registry) registry.close();
   const code = await stopVakt().catch(() => null);
   if (!failed && code !== 0 && code !== undefined) {
     console.error(`not ok - vakt exited with ${code} after SIGTERM (open live streams must not block the drain)`);

@@ -9,6 +9,11 @@ import type { AlertSummary, Incident, IncidentEvent, Step } from '../types';
 
 type Json = Record<string, unknown>;
 
+// sameOriginPath accepts only an API path on this server (evidence downloads), never a full URL.
+function sameOriginPath(value: unknown): string | undefined {
+  return typeof value === 'string' && /^\/api\/v1\/[A-Za-z0-9/_:.-]+$/.test(value) ? value : undefined;
+}
+
 const lifecycleByState: Record<string, string[]> = {
   triggered: ['ack', 'mitigate', 'resolve'],
   acknowledged: ['mitigate', 'resolve'],
@@ -429,10 +434,17 @@ export function IncidentPage(props: { id: string; me: Me }) {
                       <ul class="evidence" data-testid="evidence-list">
                         {items.map((item, i) => (
                           <li key={i}>
-                            <code title={text(item.sha256 ?? item.digest)}>{shortHash(item.sha256 ?? item.digest)}</code>{' '}
-                            {text(item.kind ?? item.name ?? item.media_type)} · {text(item.size ?? item.bytes)} bytes ·{' '}
-                            {when((item.created_at ?? item.stored_at) as string)}
-                            {item.step ? ` · step ${text(item.step)}` : ''}
+                            <strong>{text(item.name ?? item.kind)}</strong>
+                            {item.step ? ` · step ${text(item.step)}` : ''} · {text(item.media_type ?? item.kind)} ·{' '}
+                            {text(item.size ?? item.bytes)} bytes · {when((item.created_at ?? item.stored_at) as string)}
+                            {item.created_by ? ` · by ${text(item.created_by)}` : ''}{' '}
+                            {sameOriginPath(item.url) ? (
+                              <a href={sameOriginPath(item.url)} target="_blank" rel="noopener noreferrer" title={text(item.sha256 ?? item.digest)}>
+                                {shortHash(item.sha256 ?? item.digest)}
+                              </a>
+                            ) : (
+                              <code title={text(item.sha256 ?? item.digest)}>{shortHash(item.sha256 ?? item.digest)}</code>
+                            )}
                           </li>
                         ))}
                       </ul>
@@ -478,6 +490,24 @@ function Timeline(props: { id: string; tick: number }) {
   );
 }
 
+// describeDetails turns an audit record's details into one readable line: the state change, the
+// reason, then a few other fields.
+function describeDetails(details: Json | undefined): string {
+  if (!details || typeof details !== 'object') return '';
+  const parts: string[] = [];
+  if (typeof details.to === 'string' && details.to) {
+    parts.push(`${typeof details.from === 'string' && details.from ? details.from : 'new'} → ${details.to}`);
+  }
+  if (typeof details.reason === 'string' && details.reason) parts.push(details.reason);
+  const skip = new Set(['from', 'to', 'reason', 'details', 'execution_id']);
+  const rest = Object.entries(details).filter(([key, value]) => !skip.has(key) && value !== '' && value !== null);
+  for (const [key, value] of rest.slice(0, 3)) {
+    const shown = typeof value === 'string' ? value : JSON.stringify(value);
+    parts.push(`${key}: ${shown.length > 80 ? `${shown.slice(0, 77)}…` : shown}`);
+  }
+  return parts.join(' · ');
+}
+
 async function loadTimeline(id: string): Promise<{ source: string; list: TimelineEntry[] }> {
   // The incident's own record and its steps' records (subject step/INC-n/…).
   const query = `subject=${encodeURIComponent(`incident/${id}`)}&subject_prefix=${encodeURIComponent(`step/${id}/`)}`;
@@ -496,7 +526,7 @@ async function loadTimeline(id: string): Promise<{ source: string; list: Timelin
           time: text(r.time),
           actor: text(event.actor),
           what: text(event.action),
-          detail: event.details && Object.keys(event.details as Json).length ? JSON.stringify(event.details) : '',
+          detail: describeDetails(event.details as Json | undefined),
         };
       }),
     };
