@@ -352,6 +352,19 @@ async function main() {
   await page.locator('#timeline').screenshot({ path: path.join(shotsDir, 'incident-timeline.png') });
   await page.locator('#evidence').screenshot({ path: path.join(shotsDir, 'incident-evidence.png') });
 
+  step('a viewer sees the incident but no buttons that change it');
+  const viewer = await api(base, 'POST', '/api/v1/tokens', admin, { name: 'vera', role: 'viewer' });
+  assert.equal(viewer.status, 201);
+  const viewerContext = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const viewerPage = await viewerContext.newPage();
+  await login(viewerPage, base, viewer.body.token);
+  await viewerPage.goto(base + '/incidents/INC-1');
+  await viewerPage.getByText('can read this incident but not change it').waitFor({ timeout: UI_TIMEOUT_MS });
+  await viewerPage.locator('li[data-step]').first().waitFor({ timeout: UI_TIMEOUT_MS });
+  assert.equal(await viewerPage.locator('button[data-action], button[data-verb]').count(), 0);
+  assert.equal(await viewerPage.getByLabel('Add a note').count(), 0);
+  await viewerContext.close();
+
   step('the live stream resumes after Last-Event-ID');
   const controller = new AbortController();
   const stream = await fetch(base + '/api/v1/stream', {

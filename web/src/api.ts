@@ -24,9 +24,14 @@ export class ApiError extends Error {
   ) {
     super(message);
   }
-  // notAvailable: the endpoint does not exist on this server (yet).
+  // notAvailable: the endpoint does not exist on this server (yet). The server answers an unknown
+  // route with 404 "no such resource"; a known route's 404 names what is missing instead.
   get notAvailable(): boolean {
-    return this.status === 404 || this.status === 405 || this.status === 501;
+    return (this.status === 404 && this.message === 'no such resource') || this.status === 405 || this.status === 501;
+  }
+  // missing: the endpoint exists but has nothing for this subject yet (e.g. no diagnosis).
+  get missing(): boolean {
+    return this.status === 404 && !this.notAvailable;
   }
 }
 

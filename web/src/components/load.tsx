@@ -6,6 +6,7 @@ export interface Loaded<T> {
   data: T | null;
   error: string | null;
   notAvailable: boolean;
+  missing: boolean;
   loading: boolean;
   reload: () => void;
 }
@@ -16,6 +17,7 @@ export function useResource<T>(path: string | null, deps: unknown[] = []): Loade
     data: null,
     error: null,
     notAvailable: false,
+    missing: false,
     loading: true,
   });
   const [tick, setTick] = useState(0);
@@ -24,13 +26,14 @@ export function useResource<T>(path: string | null, deps: unknown[] = []): Loade
     if (!path) return;
     let cancelled = false;
     get<T>(path).then(
-      (data) => !cancelled && setState({ data, error: null, notAvailable: false, loading: false }),
+      (data) => !cancelled && setState({ data, error: null, notAvailable: false, missing: false, loading: false }),
       (error) =>
         !cancelled &&
         setState((previous) => ({
           data: previous.data,
           error: errorText(error),
           notAvailable: error instanceof ApiError && error.notAvailable,
+          missing: error instanceof ApiError && error.missing,
           loading: false,
         })),
     );

@@ -199,8 +199,10 @@ function Detection(props: { incident: Incident }) {
             <ul>
               {list.map((page, i) => (
                 <li key={i}>
-                  {text(page.target ?? page.user ?? page.to)} via {text(page.channel ?? page.notifier)} —{' '}
-                  {text(page.state ?? page.status)} {when((page.sent_at ?? page.at) as string)}
+                  level {text(page.level)}: <strong>{text(page.user ?? page.target)}</strong> via {text(page.via ?? page.channel)}
+                  {page.channels ? ` (${text(page.channels)})` : ''} · queued {when(page.enqueued_at as string)}
+                  {page.delivered_at ? ` · delivered ${when(page.delivered_at as string)}` : ' · not delivered yet'}
+                  {page.acked_at ? ` · acknowledged ${when(page.acked_at as string)}` : ''}
                 </li>
               ))}
             </ul>
@@ -211,24 +213,76 @@ function Detection(props: { incident: Incident }) {
   );
 }
 
-function Investigation(props: { incident: Incident }) {
-  const diagnosis = useResource<Json>(`/api/v1/incidents/${props.incident.id}/diagnosis`);
+function periodValue(period: unknown): string {
+  if (period && typeof period === 'object') {
+    const p = period as Json;
+    return `${text(p.mean ?? p.value)}${p.n !== undefined ? ` (n=${text(p.n)})` : ''}`;
+  }
+  return text(period);
+}
+
+// The histogram x axis: left bin edges for numeric columns, positions for categorical ones.
+function histogramAxis(h: Json, bins: number): number[] {
+  const edges = asArray<number>(h.edges);
+  return Array.from({ length: bins }, (_, i) => (typeof edges[i] === 'number' ? edges[i] : i));
+}
+
+function Investigation(props: { incident: Incident; me: Me }) {
+  const [tick, setTick] = useState(0);
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const diagnosis = useResource<Json>(`/api/v1/incidents/${props.incident.id}/diagnosis`, [tick]);
+  async function run() {
+    setBusy(true);
+    setError(null);
+    try {
+      await post(`/api/v1/incidents/${props.incident.id}/diagnose`, {});
+      setTick((t) => t + 1);
+    } catch (e) {
+      setError(`diagnose failed: ${errorText(e)}`);
+    } finally {
+      setBusy(false);
+    }
+  }
+  const runButton = roleAtLeast(props.me, 'responder') && !diagnosis.notAvailable && (
+    <button type="button" class="secondary" disabled={busy} onClick={run}>
+      {busy ? 'Diagnosing…' : diagnosis.data ? 'Run diagnosis again' : 'Run diagnosis'}
+    </button>
+  );
+  if (diagnosis.missing) {
+    return (
+      <>
+        <p class="muted">No diagnosis yet.</p>
+        {runButton}
+        {error && <p class="error" role="alert">{error}</p>}
+      </>
+    );
+  }
   return (
     <Show resource={diagnosis} what="Diagnosis">
       {(data) => {
-        const hypotheses = asArray<Json>(data.hypotheses ?? (data.triage as Json | undefined)?.hypotheses ?? data.triage);
-        const drift = asArray<Json>(data.drift, 'features');
-        const metrics = asArray<Json>(data.metrics ?? data.regression, 'metrics');
+        const result = (data.result ?? data) as Json;
+        const hypotheses = asArray<Json>(result.hypotheses);
+        const drift = (result.drift ?? {}) as Json;
+        const histograms = asArray<Json>(drift.histograms);
+        const regression = (result.regression ?? null) as Json | null;
         return (
           <>
+            <p>
+              Verdict <strong>{text(data.verdict ?? result.verdict)}</strong>
+              {data.score !== undefined && ` · score ${text(data.score)}`} · by {text(data.actor)} {when(data.created_at as string)}
+            </p>
+            {runButton}
+            {error && <p class="error" role="alert">{error}</p>}
             <h3>Triage hypotheses</h3>
             {hypotheses.length === 0 ? (
-              <p class="muted">No hypotheses yet.</p>
+              <p class="muted">No hypotheses.</p>
             ) : (
               <ol>
                 {hypotheses.map((h, i) => (
                   <li key={i}>
-                    <strong>{text(h.title ?? h.hypothesis ?? h.name)}</strong> {h.score !== undefined && `(score ${text(h.score)})`}
+                    <strong>{text(h.cause ?? h.title ?? h.name)}</strong>
+                    {h.score !== undefined && ` (score ${text(h.score)})`} {text(h.explanation)}
                     {asArray<unknown>(h.evidence).length > 0 && (
                       <ul>
                         {asArray<unknown>(h.evidence).map((e, j) => (
@@ -240,47 +294,61 @@ function Investigation(props: { incident: Incident }) {
                 ))}
               </ol>
             )}
-            <h3>Drift</h3>
-            {drift.length === 0 && <p class="muted">No drift histograms.</p>}
-            <div class="charts">
-              {drift.map((feature, i) => {
-                const histogram = (feature.histogram ?? feature) as Json;
-                const reference = asArray<number>(histogram.reference);
-                const current = asArray<number>(histogram.current);
-                if (reference.length === 0) return <p key={i}>{text(feature.feature ?? feature.name)}: {text(feature.statistic ?? feature.psi)}</p>;
-                return (
-                  <DriftHistogram
-                    key={i}
-                    title={`${text(feature.feature ?? feature.name)}${feature.psi !== undefined ? ` · PSI ${text(feature.psi)}` : ''}`}
-                    edges={asArray<number>(histogram.edges ?? histogram.bins)}
-                    reference={reference}
-                    current={current}
-                  />
-                );
-              })}
-            </div>
-            <h3>Metrics before and after the deployment</h3>
-            {metrics.length === 0 ? (
-              <p class="muted">No metric comparison.</p>
+            <h3>Drift: reference vs current</h3>
+            {histograms.length === 0 ? (
+              <p class="muted">No drift histograms in this diagnosis.</p>
             ) : (
-              <table>
-                <thead>
-                  <tr>
-                    <th scope="col">Metric</th>
-                    <th scope="col">Before</th>
-                    <th scope="col">After</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {metrics.map((m, i) => (
-                    <tr key={i}>
-                      <td>{text(m.metric ?? m.name)}</td>
-                      <td>{text(m.before)}</td>
-                      <td>{text(m.after)}</td>
+              <div class="charts">
+                {histograms.map((h, i) => {
+                  const reference = asArray<number>(h.reference_counts ?? h.reference);
+                  const current = asArray<number>(h.current_counts ?? h.current);
+                  return (
+                    <DriftHistogram
+                      key={i}
+                      title={`${text(h.column)}${h.drift ? ' · drifted' : ''}`}
+                      edges={histogramAxis(h, Math.min(reference.length, current.length))}
+                      reference={reference}
+                      current={current}
+                    />
+                  );
+                })}
+              </div>
+            )}
+            <h3>Metric before and after the deployment</h3>
+            {!regression ? (
+              <p class="muted">No metric comparison in this diagnosis.</p>
+            ) : (
+              <>
+                <table>
+                  <thead>
+                    <tr>
+                      <th scope="col">Metric</th>
+                      <th scope="col">Before</th>
+                      <th scope="col">After</th>
+                      <th scope="col">Reference</th>
+                      <th scope="col">Regressed</th>
                     </tr>
-                  ))}
-                </tbody>
-              </table>
+                  </thead>
+                  <tbody>
+                    <tr>
+                      <td>{text(regression.metric)}</td>
+                      <td>{periodValue(regression.before)}</td>
+                      <td>{periodValue(regression.after)}</td>
+                      <td>
+                        {text(regression.reference)} ({text(regression.reference_kind)})
+                      </td>
+                      <td>{regression.regressed ? 'yes' : 'no'}</td>
+                    </tr>
+                  </tbody>
+                </table>
+                <p>{text(regression.explanation)}</p>
+              </>
+            )}
+            {typeof data.report === 'string' && (
+              <details>
+                <summary>Full report</summary>
+                <pre>{data.report}</pre>
+              </details>
             )}
           </>
         );
@@ -323,6 +391,14 @@ export function IncidentPage(props: { id: string; me: Me }) {
   }
 
   const stepList = asArray<Step>(steps.data, 'steps');
+  // Step runs finish in the background and the live feed carries incident events only, so while
+  // a step runs the page re-reads every 1.5 s (stops as soon as nothing is running).
+  const running = stepList.some((s) => s.state === 'running');
+  useEffect(() => {
+    if (!running) return;
+    const timer = window.setTimeout(refresh, 1500);
+    return () => window.clearTimeout(timer);
+  }, [running, tick]);
   const resolutionChecks = stepList.filter((s) => /resolution|verif/.test(s.section ?? ''));
   const stabilisation = stepList.filter((s) => !resolutionChecks.includes(s));
   const notes = (events.data?.events ?? []).filter((e) => e.kind === 'note' || e.kind === 'noted');
@@ -371,7 +447,7 @@ export function IncidentPage(props: { id: string; me: Me }) {
                 </Show>
               </Section>
               <Section id="investigation" title="4 · Investigation">
-                <Investigation incident={inc} />
+                <Investigation incident={inc} me={props.me} />
               </Section>
               <Section id="resolution" title="5 · Resolution checks">
                 {resolutionChecks.length === 0 ? (

@@ -10,6 +10,7 @@ function list(value: unknown, key: string): Json[] {
 }
 
 function person(value: unknown): string {
+  if (Array.isArray(value)) return value.length === 0 ? 'nobody' : value.map(person).join(', ');
   if (value && typeof value === 'object') {
     const v = value as Json;
     return text(v.name ?? v.user ?? v.id);
@@ -68,17 +69,17 @@ export function OnCallPage() {
                   <tr>
                     <th scope="col">Schedule</th>
                     <th scope="col">Now</th>
-                    <th scope="col">Until</th>
-                    <th scope="col">Next</th>
+                    <th scope="col">Hand-off</th>
+                    <th scope="col">Then</th>
                   </tr>
                 </thead>
                 <tbody>
                   {rows.map((row, i) => (
                     <tr key={i}>
-                      <td>{text(row.schedule ?? row.schedule_id ?? row.id)}</td>
-                      <td>{person(row.now ?? row.user ?? row.current)}</td>
-                      <td>{when((row.until ?? row.ends_at) as string)}</td>
-                      <td>{person(row.next)}</td>
+                      <td>{text(row.name ?? row.schedule ?? row.id)}</td>
+                      <td data-testid="oncall-now">{person(row.on_call ?? row.now ?? row.user)}</td>
+                      <td>{when(((row.next as Json | null)?.at ?? row.until ?? row.ends_at) as string)}</td>
+                      <td>{person((row.next as Json | null)?.users ?? row.next)}</td>
                     </tr>
                   ))}
                 </tbody>
