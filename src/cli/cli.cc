@@ -16,6 +16,7 @@ int RunCli(int argc, char** argv) {
   AddServeCommand(app, exit_code);
   AddAlertsCommands(app, exit_code);
   AddIncidentCommands(app, exit_code);
+  AddStepCommands(app, exit_code);
   AddAuditCommands(app, exit_code);
   AddOncallCommands(app, exit_code);
   AddDiagnoseCommands(app, exit_code);

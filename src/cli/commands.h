@@ -16,6 +16,7 @@ void AddRunbookCommands(CLI::App& app, int& exit_code);
 void AddServeCommand(CLI::App& app, int& exit_code);
 void AddAlertsCommands(CLI::App& app, int& exit_code);
 void AddIncidentCommands(CLI::App& app, int& exit_code);
+void AddStepCommands(CLI::App& app, int& exit_code);
 void AddAuditCommands(CLI::App& app, int& exit_code);
 void AddOncallCommands(CLI::App& app, int& exit_code);
 void AddDiagnoseCommands(CLI::App& app, int& exit_code);

@@ -7,12 +7,13 @@ timeout, and evidence captured automatically when the incident opens."""
 import http.server
 import json
 import os
+import subprocess
 import sys
 import threading
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from vakt_harness import VaktTestCase, main, rfc3339, wait_until  # noqa: E402
+from vakt_harness import VaktTestCase, main, rfc3339, vakt_bin, wait_until  # noqa: E402
 
 CATALOG = """apiVersion: vakt/v1
 kind: PipelineCatalog
@@ -346,6 +347,34 @@ class StabiliseTest(VaktTestCase):
         self.assertEqual(preview["method"], "POST")
         # Only the auto capture may have reached the registry, never the alias endpoint.
         self.assertEqual([r for r in self.registry.received[before:] if r["path"] == ALIAS_PATH], [])
+
+    def cli(self, headers, *args):
+        token = headers["Authorization"].split(" ", 1)[1]
+        return subprocess.run([vakt_bin(), "step"] + list(args) + ["--server", self.vakt.url,
+                                                                    "--token", token],
+                              capture_output=True, text=True, timeout=60, stdin=subprocess.DEVNULL)
+
+    def test_cli_requests_shows_the_content_and_approves_with_its_hash(self):
+        incident = self.open_incident("cli")
+        listed = self.cli(self.responder, "list", incident)
+        self.assertEqual(listed.returncode, 0, listed.stderr)
+        self.assertIn("rollback-model", listed.stdout)
+        requested = self.cli(self.responder, "request", incident, "rollback-model",
+                             "--reason", "from the CLI")
+        self.assertEqual(requested.returncode, 0, requested.stderr)
+        self.assertIn("awaiting_approval", requested.stdout)
+        # Without --yes and no terminal input, nothing is sent.
+        unconfirmed = self.cli(self.approver, "approve", incident, "rollback-model")
+        self.assertNotEqual(unconfirmed.returncode, 0)
+        self.assertEqual(self.step(incident, "rollback-model")["approvals"], [])
+        approved = self.cli(self.approver, "approve", incident, "rollback-model", "--yes")
+        self.assertEqual(approved.returncode, 0, approved.stderr)
+        step = self.step(incident, "rollback-model")
+        self.assertIn(step["content_hash"], approved.stdout)
+        self.assertIn(ALIAS_PATH, approved.stdout)
+        self.assertEqual(step["state"], "approved")
+        shown = self.cli(self.responder, "show", incident, "rollback-model")
+        self.assertIn("approve by bob", shown.stdout)
 
 
 if __name__ == "__main__":
