@@ -1,4 +1,5 @@
 #include "storage/sql_audit_append.h"
+#include "storage/write_transaction.h"
 
 #include <algorithm>
 
@@ -63,11 +64,9 @@ Result<std::uint64_t> AppendAuditEvent(SqlConnection& conn, const audit::AuditEv
 Result<std::uint64_t> RecordAuditEvent(Database& database, const audit::AuditEvent& event,
                                        TimeMs now) {
   std::uint64_t seq = 0;
-  Status status = database.RunWrite([&](SqlConnection& conn) -> Status {
-    SqlTransaction txn(conn);
-    VAKT_RETURN_IF_ERROR(txn.begin_status());
+  Status status = RunInWriteTransaction(database, [&](SqlConnection& conn) -> Status {
     VAKT_ASSIGN_OR_RETURN(seq, AppendAuditEvent(conn, event, now));
-    return txn.Commit();
+    return Status::Ok();
   });
   VAKT_RETURN_IF_ERROR(status);
   return seq;

@@ -2,6 +2,7 @@
 
 #include "common/crypto.h"
 #include "storage/sql_audit_append.h"
+#include "storage/write_transaction.h"
 
 namespace vakt::storage {
 namespace {
@@ -25,9 +26,7 @@ Result<std::int64_t> SqlCatalogStore::PutPipeline(const std::string& id,
                                                   std::optional<std::int64_t> expected_version,
                                                   const std::string& actor, TimeMs now) {
   std::int64_t version = 0;
-  Status status = database_.RunWrite([&](SqlConnection& conn) -> Status {
-    SqlTransaction txn(conn);
-    VAKT_RETURN_IF_ERROR(txn.begin_status());
+  Status status = RunInWriteTransaction(database_, [&](SqlConnection& conn) -> Status {
     VAKT_ASSIGN_OR_RETURN(SqlRows rows,
                           conn.Query("SELECT version FROM catalog_pipelines WHERE id = $1", {id}));
     std::int64_t current = rows.empty() ? 0 : rows[0].Int(0);
@@ -51,7 +50,7 @@ Result<std::int64_t> SqlCatalogStore::PutPipeline(const std::string& id,
     VAKT_RETURN_IF_ERROR(
         AppendAuditEvent(conn, CatalogAudit("pipeline.put", id, actor, document, version), now)
             .status());
-    return txn.Commit();
+    return Status::Ok();
   });
   VAKT_RETURN_IF_ERROR(status);
   return version;
@@ -59,9 +58,7 @@ Result<std::int64_t> SqlCatalogStore::PutPipeline(const std::string& id,
 
 Status SqlCatalogStore::DeletePipeline(const std::string& id, const std::string& actor,
                                        TimeMs now) {
-  return database_.RunWrite([&](SqlConnection& conn) -> Status {
-    SqlTransaction txn(conn);
-    VAKT_RETURN_IF_ERROR(txn.begin_status());
+  return RunInWriteTransaction(database_, [&](SqlConnection& conn) -> Status {
     VAKT_ASSIGN_OR_RETURN(
         SqlRows rows,
         conn.Query("DELETE FROM catalog_pipelines WHERE id = $1 RETURNING version", {id}));
@@ -69,7 +66,7 @@ Status SqlCatalogStore::DeletePipeline(const std::string& id, const std::string&
     VAKT_RETURN_IF_ERROR(
         AppendAuditEvent(conn, CatalogAudit("pipeline.delete", id, actor, "", rows[0].Int(0)), now)
             .status());
-    return txn.Commit();
+    return Status::Ok();
   });
 }
 

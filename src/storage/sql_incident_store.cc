@@ -4,6 +4,7 @@
 
 #include "storage/alert_codec.h"
 #include "storage/sql_audit_append.h"
+#include "storage/write_transaction.h"
 
 namespace vakt::storage {
 namespace {
@@ -122,9 +123,7 @@ Result<Incident> SqlIncidentStore::CreateIncident(const Incident& draft,
                                                   const std::vector<std::uint64_t>& fingerprints,
                                                   const IncidentEvent& opened) {
   Incident created = draft;
-  Status status = database_.RunWrite([&](SqlConnection& conn) -> Status {
-    SqlTransaction txn(conn);
-    VAKT_RETURN_IF_ERROR(txn.begin_status());
+  Status status = RunInWriteTransaction(database_, [&](SqlConnection& conn) -> Status {
     std::vector<SqlValue> values = IncidentValues(draft);
     VAKT_ASSIGN_OR_RETURN(
         auto rows,
@@ -141,7 +140,7 @@ Result<Incident> SqlIncidentStore::CreateIncident(const Incident& draft,
     VAKT_RETURN_IF_ERROR(InsertEvent(conn, event));
     VAKT_ASSIGN_OR_RETURN(auto added, Attach(conn, created.id, fingerprints, draft.created_at));
     (void)added;
-    return txn.Commit();
+    return Status::Ok();
   });
   if (!status.ok()) return status;
   return created;
@@ -150,9 +149,7 @@ Result<Incident> SqlIncidentStore::CreateIncident(const Incident& draft,
 Result<std::vector<std::uint64_t>> SqlIncidentStore::AttachAlerts(
     std::int64_t incident_id, const std::vector<std::uint64_t>& fingerprints, TimeMs now) {
   std::vector<std::uint64_t> added;
-  Status status = database_.RunWrite([&](SqlConnection& conn) -> Status {
-    SqlTransaction txn(conn);
-    VAKT_RETURN_IF_ERROR(txn.begin_status());
+  Status status = RunInWriteTransaction(database_, [&](SqlConnection& conn) -> Status {
     VAKT_ASSIGN_OR_RETURN(added, Attach(conn, incident_id, fingerprints, now));
     for (std::uint64_t fingerprint : added) {
       IncidentEvent event;
@@ -163,7 +160,7 @@ Result<std::vector<std::uint64_t>> SqlIncidentStore::AttachAlerts(
       event.details = {{"fingerprint", FingerprintHex(fingerprint)}};
       VAKT_RETURN_IF_ERROR(InsertEvent(conn, event));
     }
-    return txn.Commit();
+    return Status::Ok();
   });
   if (!status.ok()) return status;
   return added;
@@ -228,9 +225,7 @@ Result<std::vector<Incident>> SqlIncidentStore::ListIncidents(const IncidentQuer
 
 Status SqlIncidentStore::UpdateIncident(const Incident& next, std::int64_t expected_version,
                                         const IncidentEvent& event) {
-  return database_.RunWrite([&](SqlConnection& conn) -> Status {
-    SqlTransaction txn(conn);
-    VAKT_RETURN_IF_ERROR(txn.begin_status());
+  return RunInWriteTransaction(database_, [&](SqlConnection& conn) -> Status {
     std::vector<SqlValue> values = IncidentValues(next);
     values.push_back(next.id);
     values.push_back(expected_version);
@@ -248,16 +243,14 @@ Status SqlIncidentStore::UpdateIncident(const Incident& next, std::int64_t expec
                                         " was changed concurrently; reload and retry");
     }
     VAKT_RETURN_IF_ERROR(InsertEvent(conn, event));
-    return txn.Commit();
+    return Status::Ok();
   });
 }
 
 Status SqlIncidentStore::AppendEvent(const IncidentEvent& event) {
-  return database_.RunWrite([&](SqlConnection& conn) -> Status {
-    SqlTransaction txn(conn);
-    VAKT_RETURN_IF_ERROR(txn.begin_status());
+  return RunInWriteTransaction(database_, [&](SqlConnection& conn) -> Status {
     VAKT_RETURN_IF_ERROR(InsertEvent(conn, event));
-    return txn.Commit();
+    return Status::Ok();
   });
 }
 
