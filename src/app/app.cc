@@ -111,7 +111,16 @@ Status App::Build() {
     }
     VAKT_ASSIGN_OR_RETURN(stabilise_, stabilise::Stabilise::Create(*database_, *incidents_, clock_,
                                                                     std::move(stabilise_options)));
-    // TODO(diagnostics): stabilise_->service().SetDiagnoseHook(...) runs `diagnose` steps.
+    // A runbook `diagnose` step runs the diagnostics engine with the step's own section; the
+    // step runner stores the returned diagnosis as the step's evidence.
+    stabilise_->service().SetDiagnoseHook(
+        [this](const Incident& incident,
+               const runbook::DiagnoseConfig& config) -> Result<nlohmann::json> {
+          VAKT_ASSIGN_OR_RETURN(auto stored, diagnoses_->RunWithConfig(incident.id, config,
+                                                                       "system:diagnose-step",
+                                                                       "step"));
+          return diagnose::DiagnosisToJson(stored);
+        });
   }
   api::HttpServerOptions http_options;
   http_options.max_body_bytes =

@@ -66,6 +66,19 @@ REGRESSION_RUNBOOK = runbook("auc-drop", "ModelAucLow", (
     "      source: \"file:regression/auc.csv\"\n"
     "    deployments: true\n"))
 
+STEP_RUNBOOK = runbook("drift-step", "DriftStep", (
+    "    deployments: true\n"
+    "  steps:\n"
+    "    - id: input-drift\n"
+    "      title: Which inputs drifted?\n"
+    "      action:\n"
+    "        diagnose:\n"
+    "          drift:\n"
+    "            reference: \"file:drift/reference.csv\"\n"
+    "            current: \"file:drift/current.csv\"\n"
+    "            method: ks\n"
+    "            threshold: 0.05\n"))
+
 ESCAPE_RUNBOOK = runbook("escape", "EscapeAttempt", (
     "    drift:\n"
     "      reference: \"file:../secret.csv\"\n"
@@ -245,6 +258,27 @@ class DiagnoseTest(VaktTestCase):
         self.assertAlmostEqual(regression["after"]["mean"], 0.84, delta=0.005)
         self.assertEqual(result["deployment"]["last_deployment"]["version"], "v43")
         self.assert_stored(vakt, incident_id, diagnosis)
+
+    def test_runbook_diagnose_step_runs_its_own_section_and_stores_the_diagnosis(self):
+        vakt, data_dir = self.start_diagnosing_vakt({"step": STEP_RUNBOOK})
+        write_drift_data(data_dir)
+        vakt.start()
+        incident_id = self.open_incident(vakt, "drift-step", {"alertname": "DriftStep"})
+        path = "/api/v1/incidents/%s/steps/input-drift" % incident_id
+        self.assertStatus(vakt.post(path + "/run", {"reason": "rank the inputs"}), 202, "run")
+
+        def finished():
+            step = vakt.get(path).json()
+            return step if step["state"] not in ("pending", "running", "approved") else None
+        step = wait_until(finished, 120, interval=0.5, what="diagnose step to finish")
+        self.assertEqual(step["state"], "succeeded", step)
+        latest = vakt.get("/api/v1/incidents/%s/diagnosis" % incident_id)
+        self.assertStatus(latest, 200, "latest diagnosis")
+        diagnosis = latest.json()
+        self.assertEqual(diagnosis["actor"], "system:diagnose-step")
+        self.assertEqual(diagnosis["result"]["origin"], "step")
+        self.assertEqual(diagnosis["verdict"], "data_drift", diagnosis["report"])
+        self.assertEqual(diagnosis["result"]["drift"]["method"], "ks")
 
     def test_data_reference_outside_the_data_directory_is_refused(self):
         vakt, data_dir = self.start_diagnosing_vakt({"escape": ESCAPE_RUNBOOK})
