@@ -105,6 +105,7 @@ Status App::Build() {
     stabilise::StabiliseOptions stabilise_options;
     stabilise_options.data_dir = config_.data_dir;
     stabilise_options.egress_allow = config_.action_egress_allow;
+    stabilise_options.lease_grace_ms = config_.action_lease_grace_ms;
     stabilise_options.prometheus_url = config_.prometheus_url;
     if (auto routing = incidents_->routing(); routing.catalog) {
       stabilise_options.command_env = routing.catalog->env_allow_list();

@@ -183,7 +183,14 @@ Result<AppConfig> LoadAppConfig(const std::string& path) {
     }
   }
   if (const YAML::Node actions = root["actions"]) {
-    VAKT_RETURN_IF_ERROR(CheckKeys(path, actions, {"egress_allow"}, "actions"));
+    VAKT_RETURN_IF_ERROR(CheckKeys(path, actions, {"egress_allow", "lease_grace_ms"}, "actions"));
+    if (actions["lease_grace_ms"]) {
+      VAKT_RETURN_IF_ERROR(Read(path, actions["lease_grace_ms"], config.action_lease_grace_ms));
+      if (config.action_lease_grace_ms < 0) {
+        return Status::InvalidArgument(Where(path, actions["lease_grace_ms"]) +
+                                       ": lease_grace_ms must not be negative");
+      }
+    }
     if (actions["egress_allow"]) {
       VAKT_RETURN_IF_ERROR(Read(path, actions["egress_allow"], config.action_egress_allow));
     }

@@ -58,6 +58,8 @@ struct AppConfig {
   // Runbook actions (issue 4): where `http` steps and captures may connect (EgressPolicy rules,
   // e.g. "router.internal:8080", "10.0.0.0/8:*"); empty = nowhere.
   std::vector<std::string> action_egress_allow;
+  // A run that has not recorded its end this long after its own time bound is outcome_unknown.
+  std::int64_t action_lease_grace_ms = 30'000;
   std::string source_text;  // the YAML as loaded, for GET /api/v2/status
 };
 

@@ -25,6 +25,7 @@ Result<std::unique_ptr<Stabilise>> Stabilise::Create(storage::Database& database
   deps.prometheus_url = options.prometheus_url;
   StepServiceOptions service_options;
   service_options.instance_id = "vakt-" + RandomToken(6);
+  service_options.lease_grace_ms = options.lease_grace_ms;
   built->service_ = std::make_unique<StepService>(database, *built->steps_, *built->evidence_,
                                                   incidents, clock, std::move(deps),
                                                   service_options);

@@ -20,6 +20,7 @@ struct StabiliseOptions {
   std::vector<std::string> egress_allow;  // EgressPolicy rules for http steps and captures
   std::string prometheus_url;             // capture/check PromQL ("" = env PROMETHEUS_URL)
   std::vector<std::string> command_env;   // names command steps may pass (catalogue allow-list)
+  TimeMs lease_grace_ms = 30'000;         // see StepServiceOptions
 };
 
 // Stabilise owns the guided-stabilisation stack the app wires in: evidence blobs and their

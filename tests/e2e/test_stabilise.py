@@ -69,6 +69,11 @@ stabilise:
     timeout: 2s
     action:
       command: {argv: [/usr/bin/yes, flood], timeout: 2s}
+  - id: slow
+    title: A command still running when vakt dies
+    timeout: 3s
+    action:
+      command: {argv: [/bin/sleep, "30"], timeout: 3s}
   - id: to-metadata
     title: A request the egress policy must refuse
     action:
@@ -146,7 +151,7 @@ class StabiliseTest(VaktTestCase):
     def setUp(self):
         self.vakt = self.new_vakt(extra={"catalog": "pipelines.yaml"})
         with open(self.vakt.config_path, "a", encoding="utf-8") as out:
-            out.write('actions:\n  egress_allow: ["127.0.0.1/32:*"]\n')
+            out.write('actions:\n  egress_allow: ["127.0.0.1/32:*"]\n  lease_grace_ms: 1000\n')
         with open(os.path.join(self.vakt.workdir, "pipelines.yaml"), "w", encoding="utf-8") as out:
             out.write(CATALOG)
         self.write_runbook("champion")
@@ -347,6 +352,23 @@ class StabiliseTest(VaktTestCase):
         self.assertEqual(preview["method"], "POST")
         # Only the auto capture may have reached the registry, never the alias endpoint.
         self.assertEqual([r for r in self.registry.received[before:] if r["path"] == ALIAS_PATH], [])
+
+    def test_crash_mid_action_leaves_outcome_unknown_and_never_reruns_by_itself(self):
+        incident = self.open_incident("crash")
+        self.assertStatus(self.act(incident, "slow", "run", self.responder), 202)
+        self.wait_state(incident, "slow", {"running"})
+        self.vakt.kill()
+        self.vakt.start()
+        unknown = self.wait_state(incident, "slow", {"outcome_unknown"}, timeout=30)
+        self.assertEqual(len(unknown["runs"]), 1)
+        self.assertIn("lease", unknown["history"][-1]["reason"])
+        # Running it again needs a person and a reason; confirming records the outcome.
+        self.assertProblem(self.act(incident, "slow", "run", self.responder), 400)
+        confirmed = self.act(incident, "slow", "confirm", self.responder,
+                             {"reason": "checked: the sleep did nothing", "outcome": "failed"})
+        self.assertStatus(confirmed, 200)
+        self.assertEqual(confirmed.json()["state"], "failed")
+        self.assertEqual(len(confirmed.json()["runs"]), 1)
 
     def cli(self, headers, *args):
         token = headers["Authorization"].split(" ", 1)[1]
