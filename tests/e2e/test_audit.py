@@ -57,8 +57,9 @@ def run_vakt(args, timeout=120, token=None):
 
 
 class AuditLogTest(VaktTestCase):
-    def start_with_runbook(self):
-        vakt = self.new_vakt(extra={"audit": {"checkpoint_interval": "1s"},
+    def start_with_runbook(self, database=None):
+        vakt = self.new_vakt(database=database,
+                             extra={"audit": {"checkpoint_interval": "1s"},
                                     "catalog": "pipelines.yaml"})
         with open(os.path.join(vakt.workdir, "pipelines.yaml"), "w", encoding="utf-8") as out:
             out.write(CATALOG)
@@ -117,6 +118,19 @@ class AuditLogTest(VaktTestCase):
         self.assertEqual(result.returncode, 0, result.stderr)
         self.assertStatus(vakt.get("/api/v1/audit/proof/inclusion?index=5&size=2"), 400)
 
+        # A consistency proof from the first record's tree to the checkpoint checks offline too.
+        consistency = vakt.get("/api/v1/audit/proof/consistency?from=1&to=%d" % checkpoint["size"])
+        self.assertStatus(consistency, 200, "consistency")
+        consistency = consistency.json()
+        self.assertEqual(consistency["new_root_hash"], checkpoint["root_hash"])
+        result = run_vakt(["audit", "verify-consistency", "--old-size", "1",
+                           "--new-size", str(checkpoint["size"]),
+                           "--old-root", consistency["old_root_hash"],
+                           "--new-root", consistency["new_root_hash"],
+                           "--proof", ",".join(consistency["proof"])])
+        self.assertEqual(result.returncode, 0, result.stderr)
+        self.assertStatus(vakt.get("/api/v1/audit/proof/consistency?from=0&to=1"), 400)
+
         verified = vakt.post("/api/v1/audit/verify", {})
         self.assertStatus(verified, 200, "verify")
         self.assertTrue(verified.json()["valid"], verified.json())
@@ -174,6 +188,19 @@ class AuditLogTest(VaktTestCase):
         self.assertEqual(broken.returncode, 1, broken.stdout)
         self.assertIn("entry seq %d" % target, broken.stderr)
 
+        # Removing a row instead is named as the missing seq.
+        conn = sqlite3.connect(os.path.join(vakt.workdir, "vakt.db"))
+        try:
+            conn.execute("UPDATE audit_leaves SET data = replace(data, '\"resolved\"', "
+                         "'\"acknowledged\"') WHERE seq = ?", (target,))
+            conn.execute("DELETE FROM audit_leaves WHERE seq = ?", (target - 1,))
+            conn.commit()
+        finally:
+            conn.close()
+        removed = run_vakt(["audit", "verify", "--database", database, "--public-key", key_path])
+        self.assertEqual(removed.returncode, 1, removed.stdout)
+        self.assertIn("entry seq %d is missing" % (target - 1), removed.stderr)
+
     def test_regulatory_clocks_follow_the_catalogue_and_recorded_submissions(self):
         vakt = self.start_with_runbook()
         key = self.open_and_ack_incident(vakt)
@@ -209,6 +236,21 @@ class AuditLogTest(VaktTestCase):
         self.assertEqual(as_json.json()["incident_id"], key)
         self.assertStatus(vakt.get("/api/v1/incidents/%s/report-draft?regime=dora" % key), 409)
         self.assertStatus(vakt.get("/api/v1/incidents/%s/report-draft?regime=gdpr" % key), 400)
+
+    def test_postgres_log_verifies_from_the_database(self):
+        database = self.postgres_database()
+        vakt = self.start_with_runbook(database=database)
+        key = self.open_and_ack_incident(vakt)
+        actions = [r["action"] for r in self.records(vakt, subject="incident/" + key)]
+        self.assertIn("incident.acknowledged", actions)
+        public_key = vakt.request("GET", "/api/v1/audit/public-key", auth=False).json()["public_key"]
+        key_path = os.path.join(vakt.workdir, "audit.pub")
+        with open(key_path, "w", encoding="utf-8") as out:
+            out.write(public_key + "\n")
+        self.assertEqual(vakt.stop(), 0)
+        checked = run_vakt(["audit", "verify", "--database", database, "--public-key", key_path])
+        self.assertEqual(checked.returncode, 0, checked.stderr)
+        self.assertIn("signatures checked", checked.stdout)
 
     def test_verify_refuses_a_missing_database_file_as_a_usage_error(self):
         missing = os.path.join(self.make_tempdir(), "nope.db")
