@@ -74,6 +74,10 @@ stabilise:
     timeout: 3s
     action:
       command: {argv: [/bin/sleep, "30"], timeout: 3s}
+  - id: drill-safe
+    title: A change that a drill must never send
+    action:
+      http: {method: POST, url: "{{env.REGISTRY_URL}}/drill-target", json: {incident: "{{incident.id}}"}}
   - id: to-metadata
     title: A request the egress policy must refuse
     action:
@@ -369,6 +373,20 @@ class StabiliseTest(VaktTestCase):
         self.assertStatus(confirmed, 200)
         self.assertEqual(confirmed.json()["state"], "failed")
         self.assertEqual(len(confirmed.json()["runs"]), 1)
+
+    def test_drill_incidents_record_what_would_be_sent_and_send_nothing(self):
+        started = self.vakt.post("/api/v1/drills", {"runbook": "credit-rollback"},
+                                 headers=self.responder)
+        if started.status == 404:
+            self.skipTest("drills are not available in this build")
+        self.assertStatus(started, 201)
+        incident = started.json()["id"]
+        self.assertStatus(self.act(incident, "drill-safe", "run", self.responder), 202)
+        done = self.wait_state(incident, "drill-safe", {"succeeded", "failed"})
+        self.assertEqual(done["state"], "succeeded")
+        self.assertIn("drill", done["runs"][0]["output_excerpt"])
+        self.assertEqual(len(done["runs"][0]["evidence"]), 1)
+        self.assertEqual(self.registry.posts("/drill-target"), [])
 
     def cli(self, headers, *args):
         token = headers["Authorization"].split(" ", 1)[1]
