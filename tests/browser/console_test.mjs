@@ -392,6 +392,9 @@ async function main() {
   await page.getByRole('link', { name: 'Runbooks' }).click();
   await page.getByRole('heading', { level: 2, name: /Credit risk — model performance regression/ }).waitFor({ timeout: UI_TIMEOUT_MS });
   await shot(page, 'runbooks.png');
+  const runbookCard = page.locator('#rb-credit-regression-after-deploy');
+  await runbookCard.getByRole('button', { name: 'Version history' }).click();
+  await runbookCard.locator('.versions li').or(runbookCard.locator('.not-available')).first().waitFor({ timeout: UI_TIMEOUT_MS });
   await page.getByRole('link', { name: 'Pipelines' }).click();
   await page.getByRole('heading', { level: 1, name: 'Pipelines' }).waitFor({ timeout: UI_TIMEOUT_MS });
   await page.getByText('credit-risk', { exact: false }).first().waitFor({ timeout: UI_TIMEOUT_MS });

@@ -4,6 +4,11 @@ export function age(iso: string | null | undefined, now = Date.now()): string {
   if (!iso) return '—';
   const ms = now - Date.parse(iso);
   if (Number.isNaN(ms)) return '—';
+  return duration(ms);
+}
+
+// duration renders a span of time compactly: 45s, 12m, 3h 5m, 2d.
+export function duration(ms: number): string {
   const s = Math.max(0, Math.round(ms / 1000));
   if (s < 60) return `${s}s`;
   const m = Math.round(s / 60);
@@ -13,8 +18,8 @@ export function age(iso: string | null | undefined, now = Date.now()): string {
   return `${Math.floor(h / 24)}d`;
 }
 
-export function when(iso: string | null | undefined): string {
-  if (!iso) return '—';
+export function when(iso: string | number | null | undefined): string {
+  if (iso === null || iso === undefined || iso === '') return '—';
   const date = new Date(iso);
   return Number.isNaN(date.getTime()) ? String(iso) : date.toLocaleString();
 }
@@ -40,4 +45,12 @@ export function text(value: unknown): string {
 
 export function shortHash(hash: unknown): string {
   return typeof hash === 'string' && hash.length > 16 ? `${hash.slice(0, 12)}…` : text(hash);
+}
+
+// deadlineLabel turns ("dora", "dora_initial_notification") into "DORA initial notification".
+export function deadlineLabel(regime: unknown, obligation: unknown): string {
+  const r = typeof regime === 'string' ? regime : '';
+  const o = typeof obligation === 'string' ? obligation : '';
+  const what = (r && o.startsWith(`${r}_`) ? o.slice(r.length + 1) : o).replace(/_/g, ' ');
+  return `${r.replace(/_/g, ' ').toUpperCase()} ${what}`.trim();
 }

@@ -27,6 +27,8 @@ export interface Incident {
 
 export interface Deadline {
   regime?: string;
+  obligation?: string;
+  state?: string;
   name?: string;
   kind?: string;
   due_at?: string;

@@ -1,15 +1,63 @@
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
-import type { Me } from '../api';
+import { type Me, getOptional } from '../api';
 import { Badge, Show, useResource } from '../components/load';
-import { age, text, when } from '../format';
+import { age, deadlineLabel, duration, text, when } from '../format';
 import { useLive } from '../live';
 import type { Deadline, Incident } from '../types';
 
 const states = ['open', 'all', 'triggered', 'acknowledged', 'mitigated', 'resolved', 'closed'];
 const severities = ['', 'critical', 'high', 'warning', 'medium', 'low', 'info'];
 
-function deadlinesOf(incident: Incident): Deadline[] {
-  return incident.regulatory_deadlines ?? incident.deadlines ?? [];
+const maxDeadlineReads = 30; // bounded: deadlines are read per incident, for the first rows only
+
+// useDeadlines reads each shown incident's regulatory clocks once (and again after a live event
+// for that incident), so the list stays one request per change, not a polling loop.
+function useDeadlines(ids: string[], refreshKey: unknown) {
+  const cache = useRef(new Map<string, Deadline[] | null>());
+  const [, setVersion] = useState(0);
+  const stale = useRef(new Set<string>());
+  useLive((event) => {
+    if (event !== 'resync') stale.current.add(event.incident);
+    else cache.current.clear();
+  });
+  useEffect(() => {
+    let cancelled = false;
+    const wanted = ids.slice(0, maxDeadlineReads).filter((id) => !cache.current.has(id) || stale.current.has(id));
+    for (const id of wanted) {
+      stale.current.delete(id);
+      cache.current.set(id, cache.current.get(id) ?? null);
+      getOptional<{ clocks?: Deadline[] }>(`/api/v1/incidents/${id}/regulatory`).then(
+        (body) => {
+          cache.current.set(id, body?.clocks ?? []);
+          if (!cancelled) setVersion((v) => v + 1);
+        },
+        () => cache.current.set(id, []),
+      );
+    }
+    return () => {
+      cancelled = true;
+    };
+  }, [ids.join(','), refreshKey]);
+  return (incident: Incident): Deadline[] =>
+    incident.regulatory_deadlines ?? incident.deadlines ?? cache.current.get(incident.id) ?? [];
+}
+
+// NextDeadline shows the earliest open reporting deadline, e.g. "DORA initial notification in 3h 40m".
+function NextDeadline(props: { deadlines: Deadline[] }) {
+  const open = props.deadlines
+    .filter((d) => !/met|submitted|done|not_required/.test(`${d.state ?? ''}`))
+    .map((d) => ({ d, due: Date.parse(d.due_at ?? d.deadline ?? '') }))
+    .filter((x) => !Number.isNaN(x.due))
+    .sort((a, b) => a.due - b.due);
+  if (open.length === 0) return <>—</>;
+  const { d, due } = open[0];
+  const overdue = due < Date.now();
+  return (
+    <span class={overdue ? 'deadline-overdue' : undefined} title={when(new Date(due).toISOString())}>
+      {deadlineLabel(d.regime, d.obligation ?? d.kind)} {overdue ? `overdue by ${duration(Date.now() - due)}` : `in ${duration(due - Date.now())}`}
+      {open.length > 1 && <small class="muted"> +{open.length - 1} more</small>}
+    </span>
+  );
 }
 
 export function IncidentListPage(_props: { me: Me }) {
@@ -49,6 +97,7 @@ export function IncidentListPage(_props: { me: Me }) {
             .includes(needle)),
     );
   }, [incidents.data, severity, search]);
+  const deadlinesOf = useDeadlines(shown.map((incident) => incident.id), incidents.data);
 
   return (
     <main id="main" class="page">
@@ -139,13 +188,7 @@ export function IncidentListPage(_props: { me: Me }) {
                       <td data-label="Owner">{text(incident.assignee)}</td>
                       <td data-label="Runbook">{text(incident.runbook?.id)}</td>
                       <td data-label="Deadlines">
-                        {deadlinesOf(incident).length === 0
-                          ? '—'
-                          : deadlinesOf(incident).map((d, i) => (
-                              <div key={i}>
-                                {text(d.regime ?? d.name ?? d.kind)}: {when(d.due_at ?? d.deadline)}
-                              </div>
-                            ))}
+                        <NextDeadline deadlines={deadlinesOf(incident)} />
                       </td>
                     </tr>
                   ))}

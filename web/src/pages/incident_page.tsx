@@ -3,7 +3,7 @@ import { type Me, ApiError, errorText, getOptional, post, roleAtLeast } from '..
 import { Badge, KeyValues, Section, Show, useResource } from '../components/load';
 import { DriftHistogram } from '../components/histogram';
 import { StepCard } from '../components/steps';
-import { age, safeHref, shortHash, text, when } from '../format';
+import { age, deadlineLabel, safeHref, shortHash, text, when } from '../format';
 import { useLive } from '../live';
 import type { AlertSummary, Incident, IncidentEvent, Step } from '../types';
 
@@ -156,6 +156,28 @@ function ContextSnapshot(props: { context: Json | undefined }) {
         </ul>
       )}
     </>
+  );
+}
+
+// RegulatoryClocks shows the reporting deadlines (EU AI Act, NIS2, DORA) that apply to the incident.
+function RegulatoryClocks(props: { id: string; tick: number }) {
+  const clocks = useResource<Json>(`/api/v1/incidents/${props.id}/regulatory`, [props.tick]);
+  if (clocks.notAvailable || clocks.missing || !clocks.data) return null;
+  const list = asArray<Json>(clocks.data.clocks);
+  if (list.length === 0) return <p class="muted">No regulatory reporting clocks apply.</p>;
+  return (
+    <div class="deadlines" role="group" aria-label="Regulatory deadlines">
+      <strong>Regulatory deadlines</strong>
+      <ul>
+        {list.map((clock, i) => (
+          <li key={i} class={`deadline-${text(clock.state).replace(/[^a-z_]/g, '')}`}>
+            {deadlineLabel(clock.regime, clock.obligation)}: due {when(clock.due_at as string)} ·{' '}
+            {text(clock.state ?? clock.status).replace(/_/g, ' ')}
+            {clock.provisional ? ' (provisional)' : ''}
+          </li>
+        ))}
+      </ul>
+    </div>
   );
 }
 
@@ -417,6 +439,7 @@ export function IncidentPage(props: { id: string; me: Me }) {
                 {age(inc.created_at)} ago · owner {text(inc.assignee)} · runbook {text(inc.runbook?.id)} v{text(inc.runbook?.version)}{' '}
                 <code title={inc.runbook?.content_hash}>{shortHash(inc.runbook?.content_hash)}</code>
               </p>
+              <RegulatoryClocks id={inc.id} tick={tick} />
               <Lifecycle incident={inc} me={props.me} onChanged={refresh} />
             </div>
             <nav class="toc" aria-label="Sections">

@@ -35,10 +35,11 @@ function Versions(props: { id: string }) {
         const rows = list(data, 'versions');
         return (
           <>
-            <ul>
+            <ul class="versions">
               {rows.map((v, i) => (
                 <li key={i}>
-                  v{text(v.version)} {when((v.loaded_at ?? v.created_at ?? v.first_seen_at) as string)}{' '}
+                  v{text(v.version)} {when((v.loaded_at ?? v.created_at ?? v.first_seen_at) as string)} by {text(v.author)}
+                  {v.message ? ` — ${text(v.message)}` : ''}{' '}
                   <code>{shortHash(v.content_hash)}</code>{' '}
                   {i > 0 || rows.length > 1 ? (
                     <button type="button" class="link" onClick={() => setDiffFrom(text(v.seq ?? v.number ?? v.version))}>
