@@ -21,6 +21,14 @@
 #include "api/pipeline_routes.h"
 #include "api/runbook_version_routes.h"
 #include "api/retro_routes.h"
+#include "api/proposal_routes.h"
+#include "api/drill_routes.h"
+#include "api/report_routes.h"
+#include "drill/drill_service.h"
+#include "retro/response_metrics.h"
+#include "storage/sql_drill_store.h"
+#include "retro/proposal_service.h"
+#include "storage/sql_retro_proposal_store.h"
 #include "retro/retro_service.h"
 #include "storage/sql_diagnosis_store.h"
 #include "storage/sql_retro_store.h"
@@ -89,6 +97,16 @@ Status App::Build() {
   incidents_->SetActionGuard([this](const Incident& incident, incident::IncidentAction action) {
     return retros_->GuardAction(incident, action);
   });
+  proposal_store_ = std::make_unique<storage::SqlRetroProposalStore>(*database_);
+  proposals_ = std::make_unique<retro::ProposalService>(
+      *incidents_, *proposal_store_, clock_, [this](const std::string& actor) { return Reload(actor); });
+  drill_store_ = std::make_unique<storage::SqlDrillStore>(*database_);
+  std::map<std::string, drill::DrillTarget> drill_targets;
+  for (const auto& [runbook_id, target] : config_.drill_targets) {
+    drill_targets[runbook_id] = {target.acknowledge_ms, target.mitigate_ms, target.resolve_ms};
+  }
+  drills_ = std::make_unique<drill::DrillService>(*incidents_, *drill_store_, clock_, drill_targets);
+  response_metrics_ = std::make_unique<retro::ResponseMetrics>(*incidents_, *drill_store_, clock_, metrics_);
   catalog_store_ = std::make_unique<storage::SqlCatalogStore>(*database_);
   diagnosis_store_ = std::make_unique<storage::SqlDiagnosisStore>(*database_);
   diagnose::DiagnosisServiceOptions diagnose_options;
@@ -158,6 +176,9 @@ Status App::Build() {
   api::RegisterRunbookVersionRoutes(*http_, {runbook_versions_.get()});
   api::RegisterDiagnoseRoutes(*http_, {diagnoses_.get(), tokens_.get()});
   api::RegisterRetroRoutes(*http_, {retros_.get(), tokens_.get()});
+  api::RegisterProposalRoutes(*http_, {proposals_.get(), tokens_.get()});
+  api::RegisterDrillRoutes(*http_, {drills_.get(), tokens_.get(), &clock_});
+  api::RegisterReportRoutes(*http_, *response_metrics_);
   api::RegisterAuditRoutes(*http_, {database_.get(), &audit_->store(), &audit_->log(),
                                     &audit_->public_key(), audit_->origin(), tokens_.get(), &clock_});
   api::RegisterRegulatoryRoutes(*http_, {incidents_.get(), database_.get(), &audit_->store(),

@@ -25,6 +25,8 @@ class Database;
 class SqlIncidentStore;
 class SqlRunbookVersionStore;
 class SqlRetroStore;
+class SqlDrillStore;
+class SqlRetroProposalStore;
 class SqlDiagnosisStore;
 class SqlCatalogStore;
 }  // namespace vakt::storage
@@ -42,8 +44,13 @@ class TokenService;
 class SessionService;
 }
 
+namespace vakt::drill {
+class DrillService;
+}
 namespace vakt::retro {
 class RetroService;
+class ResponseMetrics;
+class ProposalService;
 }
 
 namespace vakt::storage {
@@ -102,6 +109,11 @@ class App {
   std::unique_ptr<storage::SqlRetroStore> retro_store_;
   std::unique_ptr<storage::SqlDiagnosisStore> diagnosis_reader_;  // root cause for retros
   std::unique_ptr<retro::RetroService> retros_;
+  std::unique_ptr<storage::SqlRetroProposalStore> proposal_store_;
+  std::unique_ptr<retro::ProposalService> proposals_;  // reviewed runbook changes
+  std::unique_ptr<storage::SqlDrillStore> drill_store_;
+  std::unique_ptr<drill::DrillService> drills_;
+  std::unique_ptr<retro::ResponseMetrics> response_metrics_;  // MTTA / MTTR report and gauges
   std::unique_ptr<stabilise::Stabilise> stabilise_;  // issue 4: steps, approvals, evidence
   std::unique_ptr<storage::SqlCatalogStore> catalog_store_;  // API-defined pipelines
   std::unique_ptr<storage::SqlDiagnosisStore> diagnosis_store_;   // issue 6: diagnoses

@@ -1,0 +1,259 @@
+"""End-to-end: incident → retro (timeline from the audit log) → runbook change proposal → review by a
+second person → new runbook version in history and diff; close gated until the retro is complete;
+drills end to end without side effects; response metrics from the real records.
+
+Real `vakt serve` over real HTTP on 127.0.0.1; standard library only.
+"""
+
+import http.server
+import os
+import subprocess
+import sys
+import threading
+import time
+import unittest
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from vakt_harness import VaktTestCase, vakt_bin, wait_until  # noqa: E402
+
+RUNBOOK = """apiVersion: vakt/v1
+kind: Runbook
+metadata: {id: retro-drift, title: Retro drift, version: 1, owners: [team:ml]}
+context: {pipeline: retro-pipeline}
+detection:
+  match: {alertname: RetroDrift}
+  group_by: [alertname]
+  group_wait: 1s
+stabilise:
+  - {id: look, title: Look at the dashboard, action: {manual: {instructions: Open it.}}}
+  - id: tell-sandbox
+    title: Tell the sandbox service
+    action:
+      http: {method: POST, url: "SINK_URL/hook", json: {incident: "{{incident.id}}"}, timeout: 2s}
+investigate:
+  steps:
+    - {id: classify, title: Classify, action: {manual: {instructions: Decide.}}}
+resolve:
+  verify:
+    - {id: ok, title: Drift gone, action: {manual: {instructions: Check.}}}
+"""
+
+
+CATALOG = """apiVersion: vakt/v1
+kind: PipelineCatalog
+pipelines:
+  - {id: retro-pipeline, title: Retro pipeline, team: ml-retro}
+"""
+
+
+class Sink:
+    """A fake third-party HTTP target that records every request it receives (it must get none
+    from a drill)."""
+
+    def __init__(self):
+        received = self.received = []
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_POST(self):  # noqa: N802 (http.server's naming)
+                length = int(self.headers.get("Content-Length") or 0)
+                received.append((self.path, self.rfile.read(length)))
+                self.send_response(200)
+                self.end_headers()
+
+            def log_message(self, *args):
+                pass
+
+        self.server = http.server.HTTPServer(("127.0.0.1", 0), Handler)
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    @property
+    def url(self):
+        return "http://127.0.0.1:%d" % self.server.server_address[1]
+
+    def close(self):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def run_cli(vakt, args, token=None):
+    env = dict(os.environ, VAKT_SERVER=vakt.url, VAKT_TOKEN=token or vakt.admin_token() or "")
+    return subprocess.run([vakt_bin()] + args, capture_output=True, text=True, timeout=60, env=env,
+                          stdin=subprocess.DEVNULL)
+
+
+class RetroLoopTest(VaktTestCase):
+    def setUp(self):
+        self.sink = Sink()
+        self.addCleanup(self.sink.close)
+        self.vakt = self.new_vakt(extra={"catalog": "pipelines.yaml"})
+        with open(os.path.join(self.vakt.workdir, "pipelines.yaml"), "w", encoding="utf-8") as out:
+            out.write(CATALOG)
+        # The harness renders scalars and mappings only; lists go in by hand.
+        with open(self.vakt.config_path, "a", encoding="utf-8") as out:
+            out.write("retro:\n  required_for: [critical]\n"
+                      "drills:\n  targets:\n    default: {acknowledge: 10m, mitigate: 20m, resolve: 30m}\n")
+        self.runbook_path = os.path.join(self.vakt.workdir, "runbooks", "retro-drift.yaml")
+        with open(self.runbook_path, "w", encoding="utf-8") as out:
+            out.write(RUNBOOK.replace("SINK_URL", self.sink.url))
+        self.vakt.start()
+
+    def token(self, name, role):
+        response = self.vakt.post("/api/v1/tokens", {"name": name, "role": role})
+        self.assertStatus(response, 201, "create %s token" % role)
+        return {"Authorization": "Bearer " + response.json()["token"]}
+
+    def open_incident(self, severity="critical"):
+        alert = [{"labels": {"alertname": "RetroDrift", "pipeline": "retro-pipeline",
+                             "severity": severity}}]
+        self.assertStatus(self.vakt.post("/api/v2/alerts", alert), 200)
+        incidents = wait_until(lambda: self.vakt.get("/api/v1/incidents").json()["incidents"] or None,
+                               30, what="incident opened")
+        return incidents[0]["id"]
+
+    def test_retro_proposal_and_new_version_close_the_loop(self):
+        vakt = self.vakt
+        # Startup recorded version 1 of the runbook, from the reload.
+        versions = vakt.get("/api/v1/runbooks/retro-drift/versions").json()["versions"]
+        self.assertEqual([(v["version"], v["source"]) for v in versions], [(1, "reload")])
+
+        key = self.open_incident()
+        # No retro before the incident resolves.
+        self.assertProblem(vakt.get("/api/v1/incidents/%s/retro" % key), 409, "resolve")
+        # A responder annotates a step during the incident.
+        responder = self.token("rita", "responder")
+        annotation = vakt.post("/api/v1/incidents/%s/steps/look/annotations" % key,
+                               {"kind": "unclear", "text": "which dashboard?"}, headers=responder)
+        self.assertStatus(annotation, 201, "annotate")
+        self.assertProblem(vakt.post("/api/v1/incidents/%s/steps/look/annotations" % key,
+                                     {"kind": "bad"}, headers=responder), 400, "kind")
+        self.assertStatus(vakt.post("/api/v1/incidents/%s/steps/look/annotations" % key,
+                                    {"kind": "slow"}, auth=False), 401)
+        for action in ("acknowledge", "mitigate", "resolve"):
+            self.assertStatus(vakt.post("/api/v1/incidents/%s/%s" % (key, action), {}), 200, action)
+
+        # The retro opened with a timeline generated from the audit log.
+        retro = vakt.get("/api/v1/incidents/%s/retro" % key).json()
+        self.assertEqual(retro["state"], "open")
+        phases = [entry["phase"] for entry in retro["timeline"]["entries"]]
+        for phase in ("detected", "acked", "mitigated", "resolved", "retro"):
+            self.assertIn(phase, phases)
+        durations = retro["timeline"]["durations_ms"]
+        self.assertGreaterEqual(durations["to_resolve"], durations["to_mitigate"])
+        self.assertGreaterEqual(durations["to_mitigate"], durations["to_acknowledge"])
+        self.assertEqual(retro["annotations"][0]["kind"], "unclear")
+        self.assertTrue(retro["required_to_close"])
+
+        # Closing a critical incident needs a completed retro.
+        self.assertProblem(vakt.post("/api/v1/incidents/%s/close" % key, {}), 409, "retro")
+        self.assertProblem(vakt.post("/api/v1/incidents/%s/retro/complete" % key, {}), 409,
+                           "root_cause_category")
+        self.assertStatus(vakt.request("PUT", "/api/v1/incidents/%s/retro" % key,
+                                       {"root_cause_category": "data-drift",
+                                        "summary": "upstream feature changed",
+                                        "contributing_factors": ["no freshness check"]}), 200)
+        self.assertProblem(vakt.request("PUT", "/api/v1/incidents/%s/retro" % key,
+                                        {"contributing_factors": "x"}), 400, "contributing_factors")
+        item = vakt.post("/api/v1/incidents/%s/retro/action-items" % key,
+                         {"title": "Add a freshness step", "owner": "team:ml", "due_date": "2026-12-31"})
+        self.assertStatus(item, 201, "action item")
+        self.assertProblem(vakt.post("/api/v1/incidents/%s/retro/action-items" % key,
+                                     {"title": "x", "owner": "y", "due_date": "31/12"}), 400, "due_date")
+
+        # A proposal from the retro: add a step after "look".
+        proposal = vakt.post("/api/v1/runbooks/retro-drift/proposals", {
+            "incident": key, "message": "say which dashboard; check freshness",
+            "patch": [{"op": "edit", "id": "look", "step": {"title": "Open the drift dashboard"}},
+                      {"op": "add", "after": "look",
+                       "step": {"id": "freshness", "title": "Check feature freshness",
+                                "action": {"manual": {"instructions": "Open the freshness panel."}}}}]},
+            headers=responder)
+        self.assertStatus(proposal, 201, "proposal")
+        proposal = proposal.json()
+        self.assertIn("+    id: freshness", proposal["diff"])
+        bad = vakt.post("/api/v1/runbooks/retro-drift/proposals",
+                        {"message": "x", "patch": [{"op": "remove", "id": "missing"}]}, headers=responder)
+        self.assertProblem(bad, 400, "patch[0].id")
+        # The author cannot approve their own proposal (admin proposes, admin reviews); a second
+        # person with the approver role can.
+        own = vakt.post("/api/v1/runbooks/retro-drift/proposals",
+                        {"message": "rename classify", "patch": [{"op": "edit", "id": "classify", "step": {"title": "Classify the drift"}}]})
+        self.assertStatus(own, 201, "own proposal")
+        self.assertProblem(vakt.post("/api/v1/proposals/%d/review" % own.json()["id"],
+                                     {"decision": "approve"}), 409, "other")
+        self.assertStatus(vakt.post("/api/v1/proposals/%d/review" % proposal["id"],
+                                    {"decision": "approve"}, headers=responder), 403)
+        approver = self.token("olga", "approver")
+        self.assertProblem(vakt.post("/api/v1/proposals/%d/apply" % proposal["id"], {},
+                                     headers=approver), 409, "approved")
+        reviewed = vakt.post("/api/v1/proposals/%d/review" % proposal["id"],
+                             {"decision": "approve", "comment": "good"}, headers=approver)
+        self.assertStatus(reviewed, 200, "review")
+        applied = vakt.post("/api/v1/proposals/%d/apply" % proposal["id"], {}, headers=approver)
+        self.assertStatus(applied, 200, "apply")
+        self.assertEqual(applied.json()["applied_version"], 2)
+
+        # The new version is live, on disk, in the history and in the diff, linked back.
+        runbook = vakt.get("/api/v1/runbooks/retro-drift").json()
+        self.assertEqual([s["id"] for s in runbook["steps"]][:3], ["look", "freshness", "tell-sandbox"])
+        self.assertEqual(runbook["version"], 2)
+        with open(self.runbook_path, encoding="utf-8") as f:
+            self.assertIn("freshness", f.read())
+        versions = vakt.get("/api/v1/runbooks/retro-drift/versions").json()["versions"]
+        self.assertEqual([(v["version"], v["source"]) for v in versions], [(1, "reload"), (2, "proposal")])
+        self.assertEqual(versions[1]["incident"], key)
+        self.assertEqual(versions[1]["proposal_id"], proposal["id"])
+        self.assertEqual(versions[1]["content_hash"], runbook["content_hash"])
+        diff = vakt.get("/api/v1/runbooks/retro-drift/diff?from=1&to=2").json()["diff"]
+        self.assertTrue(diff.startswith("--- retro-drift@v1\n+++ retro-drift@v2\n"), diff)
+        self.assertIn("freshness", diff)
+        self.assertProblem(vakt.get("/api/v1/runbooks/retro-drift/diff?from=0"), 400, "from")
+        self.assertProblem(vakt.get("/api/v1/runbooks/retro-drift/versions/9"), 404)
+
+        # CLI over the same API.
+        history = run_cli(vakt, ["runbook", "history", "retro-drift"])
+        self.assertEqual(history.returncode, 0, history.stderr)
+        self.assertIn("proposal", history.stdout)
+        cli_diff = run_cli(vakt, ["runbook", "diff", "retro-drift", "1", "2"])
+        self.assertEqual(cli_diff.returncode, 0, cli_diff.stderr)
+        self.assertEqual(cli_diff.stdout, diff)
+
+        # Complete, then close; the Markdown export carries the timeline.
+        self.assertStatus(vakt.post("/api/v1/incidents/%s/retro/complete" % key, {}), 200, "complete")
+        self.assertStatus(vakt.post("/api/v1/incidents/%s/close" % key, {}), 200, "close")
+        markdown = vakt.get("/api/v1/incidents/%s/retro.md" % key)
+        self.assertStatus(markdown, 200, "retro.md")
+        text = markdown.body.decode("utf-8")
+        self.assertIn("# Retro: %s" % key, text)
+        self.assertIn("data-drift", text)
+        self.assertIn("Add a freshness step", text)
+
+        # Every step of the loop is in the audit log.
+        actions = {r["action"] for r in vakt.get("/api/v1/audit/records?subject=runbook/retro-drift&limit=100").json()["records"]}
+        for action in ("runbook.version", "runbook.propose", "runbook.proposal_approve",
+                       "runbook.proposal_apply"):
+            self.assertIn(action, actions)
+        self.assertEqual(self.sink.received, [])
+
+    def test_reload_records_a_version_only_when_content_changes(self):
+        vakt = self.vakt
+        self.assertStatus(vakt.post("/api/v1/runbooks/reload", {}), 200)
+        self.assertEqual(len(vakt.get("/api/v1/runbooks/retro-drift/versions").json()["versions"]), 1)
+        with open(self.runbook_path, "a", encoding="utf-8") as out:
+            out.write("# reviewed\n")
+        reloaded = vakt.post("/api/v1/runbooks/reload", {})
+        self.assertStatus(reloaded, 200)
+        self.assertEqual(reloaded.json()["versions"]["recorded"][0]["version"], 2)
+        versions = vakt.get("/api/v1/runbooks/retro-drift/versions").json()["versions"]
+        self.assertEqual([v["source"] for v in versions], ["reload", "reload"])
+        self.assertEqual(vakt.get("/api/v1/runbooks/retro-drift/diff").json()["diff"].splitlines()[-1],
+                         "+# reviewed")
+
+    def test_warning_incident_closes_without_retro(self):
+        key = self.open_incident(severity="warning")
+        self.assertStatus(self.vakt.post("/api/v1/incidents/%s/resolve" % key, {}), 200)
+        self.assertStatus(self.vakt.post("/api/v1/incidents/%s/close" % key, {}), 200)
+
+
+if __name__ == "__main__":
+    unittest.main()
