@@ -1,7 +1,7 @@
 // Browser end-to-end test of the web console: Debian's chromium (headless, via playwright-core)
 // against a real `vakt serve` on 127.0.0.1 with SQLite in a temp dir and the example runbooks.
 //
-//   VAKT_BIN=build/lead/src/main/vakt node tests/browser/console_test.mjs
+//   VAKT_BIN=build/lead/src/main/vakt node tests/browser/console_test.mjs   (refreshes docs/screenshots)
 //
 // Proves: login with a bad token fails; an alert arriving shows up in the open list without a
 // reload (server-sent events); alert text is escaped; a cookie-authenticated mutation without the
