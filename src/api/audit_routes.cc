@@ -189,20 +189,20 @@ Response Bundle(const AuditRoutesContext& context, const Request& request,
   if (!id) return ProblemResponse(400, "id: must look like INC-42");
   const std::string key = "INC-" + std::to_string(*id);
   const audit::IncidentAuditSubjects subjects = audit::SubjectsOfIncident(key);
-  // Record the export first, so the bundle carries the record of its own making.
-  audit::AuditEvent event{actor, "audit.bundle_export", subjects.subject, {}, ""};
-  auto recorded = storage::RecordAuditEvent(*context.database, event, context.clock->NowMs());
-  if (!recorded.ok()) return ProblemResponse(recorded.status());
   storage::AuditRecordQuery query;
   query.subjects = {subjects.subject};
   query.subject_prefixes = {subjects.step_prefix};
+  query.limit = 1;
+  auto any = context.store->FindRecords(query);
+  if (!any.ok()) return ProblemResponse(any.status());
+  if (any->empty()) return ProblemResponse(404, "no audit records for incident " + key);
+  // Record the export before reading, so the bundle carries the record of its own making.
+  audit::AuditEvent event{actor, "audit.bundle_export", subjects.subject, {}, ""};
+  auto recorded = storage::RecordAuditEvent(*context.database, event, context.clock->NowMs());
+  if (!recorded.ok()) return ProblemResponse(recorded.status());
   query.limit = kMaxBundleRecords;
   auto leaves = context.store->FindRecords(query);
   if (!leaves.ok()) return ProblemResponse(leaves.status());
-  if (leaves->size() <= 1) {
-    // Only the export record itself: the incident has no history in the log.
-    return ProblemResponse(404, "no audit records for incident " + key);
-  }
   auto bundle = audit::BuildEvidenceBundle(*context.log, *context.public_key, key, *leaves);
   if (!bundle.ok()) return ProblemResponse(bundle.status());
   return JsonResponse(200, *bundle);

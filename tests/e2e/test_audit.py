@@ -148,6 +148,9 @@ class AuditLogTest(VaktTestCase):
         self.assertEqual(exported.returncode, 0, exported.stderr)
         with open(bundle_path, encoding="utf-8") as f:
             bundle = json.load(f)
+        before = len(self.records(vakt, limit=1000))
+        self.assertStatus(vakt.get("/api/v1/incidents/INC-999/audit-bundle"), 404)
+        self.assertEqual(len(self.records(vakt, limit=1000)), before)  # nothing exported, nothing recorded
         bundle_actions = [json.loads(r["record"])["action"] for r in bundle["records"]]
         self.assertIn("incident.acknowledged", bundle_actions)
         self.assertIn("audit.bundle_export", bundle_actions)
