@@ -41,8 +41,7 @@ class SqlAuditLeafStore final : public audit::AuditLeafStore {
   Status AppendCheckpoint(const audit::StoredCheckpoint& checkpoint) override;
   Result<std::vector<audit::StoredCheckpoint>> ListCheckpoints() override;
 
-  // LatestCheckpoint returns the last stored checkpoint; NotFound when none was signed yet.
-  Result<audit::StoredCheckpoint> LatestCheckpoint();
+  Result<audit::StoredCheckpoint> LatestCheckpoint() override;
   // FindRecords returns the leaves matching `query` (see AuditRecordQuery).
   Result<std::vector<audit::AuditLeaf>> FindRecords(const AuditRecordQuery& query);
 
