@@ -4,6 +4,10 @@
 
 #include <nlohmann/json.hpp>
 
+#include "paging/recipient_resolver.h"
+#include "paging/stakeholder_notice.h"
+#include "storage/sql_incident_store.h"
+
 namespace vakt::paging {
 namespace {
 
@@ -47,10 +51,57 @@ Result<notify::Notification> ToNotification(const storage::OutboxRow& row,
   return notification;
 }
 
-DeliveryWorker::DeliveryWorker(storage::Database& database,
+DeliveryWorker::DeliveryWorker(storage::Database& database, const OncallSource& oncall,
                                std::map<std::string, std::shared_ptr<notify::Notifier>> notifiers,
                                DeliveryWorkerOptions options)
-    : database_(database), notifiers_(std::move(notifiers)), options_(std::move(options)) {}
+    : database_(database),
+      oncall_(oncall),
+      notifiers_(std::move(notifiers)),
+      options_(std::move(options)) {}
+
+Status DeliveryWorker::FanOut(const storage::OutboxRow& row, TimeMs now) {
+  if (!row.message.incident_id) {
+    return Status::InvalidArgument("runbook-notify message without an incident");
+  }
+  storage::SqlIncidentStore incidents(database_);
+  VAKT_ASSIGN_OR_RETURN(Incident incident, incidents.GetIncident(*row.message.incident_id));
+  std::string template_name = row.message.subject;
+  nlohmann::json payload = nlohmann::json::parse(row.message.payload, nullptr, false);
+  if (payload.is_object() && payload.contains("template") && payload["template"].is_string()) {
+    template_name = payload["template"].get<std::string>();
+  }
+  VAKT_ASSIGN_OR_RETURN(std::string source,
+                        LoadNoticeTemplate(options_.templates_dir, template_name));
+  VAKT_ASSIGN_OR_RETURN(auto rendered, RenderNotice(source, incident));
+  auto config = oncall_.Get();
+  VAKT_ASSIGN_OR_RETURN(auto contacts, ResolveRecipient(row.message.target, *config, now,
+                                                        options_.slack_webhook_url));
+  nlohmann::json body = {{"type", "incident.notice"},
+                         {"template", template_name},
+                         {"incident", incident.Key()},
+                         {"recipient", row.message.target},
+                         {"subject", rendered.first},
+                         {"text", rendered.second}};
+  return database_.RunWrite([&](storage::SqlConnection& conn) -> Status {
+    storage::SqlTransaction txn(conn);
+    VAKT_RETURN_IF_ERROR(txn.begin_status());
+    for (const Contact& contact : contacts) {
+      storage::OutboxMessage child;
+      child.idempotency_key =
+          row.message.idempotency_key + ":" + contact.channel + ":" + contact.target;
+      child.channel = contact.channel;
+      child.target = contact.target;
+      child.subject = rendered.first;
+      child.payload = body.dump();
+      child.incident_id = incident.id;
+      child = options_.route.Apply(std::move(child), incident.drill);
+      VAKT_RETURN_IF_ERROR(storage::EnqueueNotification(conn, child, now).status());
+    }
+    VAKT_RETURN_IF_ERROR(
+        storage::MarkNotificationSentInTransaction(conn, row.id, options_.owner, now));
+    return txn.Commit();
+  });
+}
 
 Status DeliveryWorker::Deliver(const storage::OutboxRow& row) {
   if (row.message.channel == "drill") {
@@ -74,6 +125,25 @@ Result<DeliveryCounts> DeliveryWorker::RunPass(TimeMs now, const Clock& clock) {
                                           options_.batch));
   Status first_error;
   for (const storage::OutboxRow& row : claimed) {
+    if (row.message.channel == "runbook-notify") {
+      Status fanned = FanOut(row, clock.NowMs());
+      if (fanned.ok()) {
+        ++counts.sent;
+        continue;
+      }
+      // Not fanned out: fall through to the failure handling below with this error.
+      spdlog::warn("runbook notify {}: {}", row.message.idempotency_key, fanned.ToString());
+      storage::OutboxRetryPolicy policy = options_.retry;
+      if (fanned.code() != StatusCode::kUnavailable) policy.max_attempts = 0;
+      auto state = storage::MarkNotificationFailed(database_, row.id, options_.owner,
+                                                   fanned.ToString(), clock.NowMs(), policy);
+      if (state.ok()) {
+        (*state == storage::OutboxState::kFailed ? counts.failed : counts.retrying) += 1;
+      } else if (first_error.ok()) {
+        first_error = state.status();
+      }
+      continue;
+    }
     Status sent = Deliver(row);
     TimeMs after = clock.NowMs();
     Status marked;

@@ -7,6 +7,8 @@
 #include "common/clock.h"
 #include "common/status.h"
 #include "notify/notifier.h"
+#include "paging/delivery_route.h"
+#include "paging/oncall_source.h"
 #include "storage/database.h"
 #include "storage/sql_outbox.h"
 
@@ -20,6 +22,10 @@ struct DeliveryWorkerOptions {
   // Slack contacts are user ids; messages to them go through this incoming webhook. A Slack
   // target that is itself an https URL is used as the webhook.
   std::string slack_webhook_url;
+  // For "runbook-notify" messages (a runbook step's notify action): where the agreed templates
+  // are, and how drill incidents are redirected.
+  std::string templates_dir;
+  DeliveryRoute route;
 };
 
 // DeliveryCounts says what one delivery pass did.
@@ -32,12 +38,17 @@ struct DeliveryCounts {
 // DeliveryWorker empties the notification outbox: it claims due messages under a lease, sends
 // each through the notifier of its channel ("webhook", "slack", "email"), and marks it sent, or
 // failed with backoff (Unavailable) or for good (any other error, or max attempts). Channel
-// "drill" is recorded as sent without contacting anyone. Sends happen outside any database
-// transaction. Thread-safe if the notifiers are.
+// "drill" is recorded as sent without contacting anyone. Channel "runbook-notify" (enqueued by a
+// runbook notify step with target = one recipient such as group:x and subject = template) is
+// fanned out: the template is rendered with the incident, the recipient resolved through the
+// on-call file, and one message per contact enqueued (drills redirected) in the transaction that
+// marks the step's message sent. Sends happen outside any database transaction. Thread-safe if
+// the notifiers are.
 class DeliveryWorker {
  public:
   // `notifiers` maps channel name to notifier; a channel without one fails its messages.
-  DeliveryWorker(storage::Database& database,
+  // `oncall` must outlive the worker.
+  DeliveryWorker(storage::Database& database, const OncallSource& oncall,
                  std::map<std::string, std::shared_ptr<notify::Notifier>> notifiers,
                  DeliveryWorkerOptions options);
 
@@ -47,8 +58,10 @@ class DeliveryWorker {
 
  private:
   Status Deliver(const storage::OutboxRow& row);
+  Status FanOut(const storage::OutboxRow& row, TimeMs now);
 
   storage::Database& database_;
+  const OncallSource& oncall_;
   std::map<std::string, std::shared_ptr<notify::Notifier>> notifiers_;
   DeliveryWorkerOptions options_;
 };

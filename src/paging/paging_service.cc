@@ -59,8 +59,10 @@ Result<std::unique_ptr<PagingService>> PagingService::Create(storage::Database& 
   delivery_options.lease_ms = opts.lease_ms;
   delivery_options.retry = opts.retry;
   delivery_options.slack_webhook_url = opts.slack_webhook_url;
-  service->delivery_ =
-      std::make_unique<DeliveryWorker>(database, std::move(notifiers), delivery_options);
+  delivery_options.templates_dir = opts.templates_dir;
+  delivery_options.route = service->route_;
+  service->delivery_ = std::make_unique<DeliveryWorker>(database, service->oncall_,
+                                                        std::move(notifiers), delivery_options);
   VAKT_RETURN_IF_ERROR(service->ReloadOncall());
   VAKT_RETURN_IF_ERROR(service->RefreshOverrides());
   return service;

@@ -32,6 +32,8 @@ std::string OncallYaml(const std::string& hook_url) {
   return "users:\n"
          "  - {id: alice, name: Alice, contact: {webhook: \"" + hook_url + "/alice\"}}\n"
          "  - {id: bob, name: Bob, contact: {webhook: \"" + hook_url + "/bob\"}}\n"
+         "teams:\n"
+         "  - {id: ops, members: [alice, bob]}\n"
          "schedules:\n"
          "  - id: primary\n"
          "    time_zone: UTC\n"
@@ -319,6 +321,36 @@ TEST_P(PagingServiceTest, ApiOverrideChangesWhoIsPagedOnEveryInstance) {
   Incident incident = OpenIncident();
   Pass(*b);  // b never saw the request; it reads the stored override before paging
   EXPECT_EQ(PagedUsers(incident.id), (std::vector<std::string>{"L1:bob"}));
+}
+
+// A runbook notify step enqueues one "runbook-notify" message per recipient (stabilise/); the
+// delivery worker renders the template and reaches every member of the group.
+TEST_P(PagingServiceTest, RunbookNotifyStepReachesEveryGroupMemberOnce) {
+  auto service = Service(*db_, "a");
+  Incident incident = OpenIncident();
+  storage::OutboxMessage step;
+  step.idempotency_key = "step:INC-1:tell-ops:run1:group:ops";
+  step.channel = "runbook-notify";
+  step.target = "group:ops";
+  step.subject = "update";
+  step.payload = R"({"template":"update"})";
+  step.incident_id = incident.id;
+  ASSERT_TRUE(db_->RunWrite([&](storage::SqlConnection& conn) -> Status {
+                   storage::SqlTransaction txn(conn);
+                   VAKT_RETURN_IF_ERROR(txn.begin_status());
+                   VAKT_RETURN_IF_ERROR(
+                       storage::EnqueueNotification(conn, step, clock_.NowMs()).status());
+                   return txn.Commit();
+                 }).ok());
+  EXPECT_EQ(service->RunDeliveryPass()->sent, 1);  // fanned out
+  EXPECT_EQ(service->RunDeliveryPass()->sent, 2);  // alice's and bob's webhooks
+  EXPECT_EQ(service->RunDeliveryPass()->sent, 0);
+  std::set<std::string> paths;
+  for (const auto& request : hooks_.requests()) {
+    paths.insert(request.path);
+    EXPECT_NE(request.body.find("update: Feature drift"), std::string::npos) << request.body;
+  }
+  EXPECT_EQ(paths, (std::set<std::string>{"/alice", "/bob"}));
 }
 
 INSTANTIATE_TEST_SUITE_P(Engines, PagingServiceTest,

@@ -50,7 +50,12 @@ Result<std::pair<std::string, std::string>> ParseRecipient(const std::string& re
   return std::make_pair(channel, target);
 }
 
-Result<std::string> ReadTemplate(const std::string& templates_dir, const std::string& name) {
+}  // namespace
+
+const std::vector<std::string> kNoticeTemplates = {"stakeholder-initial", "update", "resolution",
+                                                   "regulator-initial"};
+
+Result<std::string> LoadNoticeTemplate(const std::string& templates_dir, const std::string& name) {
   if (std::find(kNoticeTemplates.begin(), kNoticeTemplates.end(), name) ==
       kNoticeTemplates.end()) {
     return Status::InvalidArgument("template must be one of stakeholder-initial, update, "
@@ -63,11 +68,6 @@ Result<std::string> ReadTemplate(const std::string& templates_dir, const std::st
   buffer << file.rdbuf();
   return buffer.str();
 }
-
-}  // namespace
-
-const std::vector<std::string> kNoticeTemplates = {"stakeholder-initial", "update", "resolution",
-                                                   "regulator-initial"};
 
 nlohmann::json NoticeContext(const Incident& incident) {
   return {{"id", incident.id},
@@ -116,7 +116,7 @@ Result<NoticeResult> EnqueueNotice(storage::Database& database, const std::strin
     VAKT_ASSIGN_OR_RETURN(auto recipient, ParseRecipient(request.to[index], index));
     recipients.push_back(std::move(recipient));
   }
-  VAKT_ASSIGN_OR_RETURN(std::string source, ReadTemplate(templates_dir, request.template_name));
+  VAKT_ASSIGN_OR_RETURN(std::string source, LoadNoticeTemplate(templates_dir, request.template_name));
   VAKT_ASSIGN_OR_RETURN(auto rendered, RenderNotice(source, incident));
   NoticeResult result;
   result.subject = rendered.first;

@@ -41,6 +41,10 @@ nlohmann::json NoticeContext(const Incident& incident);
 Result<std::pair<std::string, std::string>> RenderNotice(std::string_view source,
                                                          const Incident& incident);
 
+// LoadNoticeTemplate reads `<templates_dir>/<name>.mustache`. InvalidArgument naming "template"
+// unless `name` is one of kNoticeTemplates; NotFound when the file is unreadable.
+Result<std::string> LoadNoticeTemplate(const std::string& templates_dir, const std::string& name);
+
 // EnqueueNotice renders the template from `templates_dir` and enqueues one outbox message per
 // recipient, with one audit record per message and one "incident.notify" record, in one
 // transaction. "update" notices are throttled by request.group_interval_ms: a second update

@@ -166,28 +166,32 @@ Result<std::vector<OutboxRow>> ClaimDueNotifications(Database& database, const s
   return claimed;
 }
 
+Status MarkNotificationSentInTransaction(SqlConnection& conn, std::int64_t id,
+                                         const std::string& owner, TimeMs now) {
+  VAKT_ASSIGN_OR_RETURN(OutboxRow row, LeasedRow(conn, id, owner));
+  VAKT_RETURN_IF_ERROR(
+      conn.Query("UPDATE notification_outbox SET state = 'sent', sent_at = $1, lease_owner = "
+                 "NULL, lease_expires_at = NULL, last_error = '' WHERE id = $2",
+                 {now, id})
+          .status());
+  if (!row.message.page_key.empty()) {
+    VAKT_RETURN_IF_ERROR(conn.Query("UPDATE pages SET delivered_at = $1 WHERE "
+                                    "idempotency_key = $2 AND delivered_at IS NULL",
+                                    {now, row.message.page_key})
+                             .status());
+  }
+  return AppendAuditEvent(conn,
+                          OutboxAudit("notification.sent", row.message, {{"attempts", row.attempts}}),
+                          now)
+      .status();
+}
+
 Status MarkNotificationSent(Database& database, std::int64_t id, const std::string& owner,
                             TimeMs now) {
   return database.RunWrite([&](SqlConnection& conn) -> Status {
     SqlTransaction txn(conn);
     VAKT_RETURN_IF_ERROR(txn.begin_status());
-    VAKT_ASSIGN_OR_RETURN(OutboxRow row, LeasedRow(conn, id, owner));
-    VAKT_RETURN_IF_ERROR(
-        conn.Query("UPDATE notification_outbox SET state = 'sent', sent_at = $1, lease_owner = "
-                   "NULL, lease_expires_at = NULL, last_error = '' WHERE id = $2",
-                   {now, id})
-            .status());
-    if (!row.message.page_key.empty()) {
-      VAKT_RETURN_IF_ERROR(conn.Query("UPDATE pages SET delivered_at = $1 WHERE "
-                                      "idempotency_key = $2 AND delivered_at IS NULL",
-                                      {now, row.message.page_key})
-                               .status());
-    }
-    VAKT_RETURN_IF_ERROR(
-        AppendAuditEvent(conn,
-                         OutboxAudit("notification.sent", row.message, {{"attempts", row.attempts}}),
-                         now)
-            .status());
+    VAKT_RETURN_IF_ERROR(MarkNotificationSentInTransaction(conn, id, owner, now));
     return txn.Commit();
   });
 }

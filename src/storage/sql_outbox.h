@@ -80,6 +80,12 @@ Result<std::vector<OutboxRow>> ClaimDueNotifications(Database& database, const s
 Status MarkNotificationSent(Database& database, std::int64_t id, const std::string& owner,
                             TimeMs now);
 
+// MarkNotificationSentInTransaction is MarkNotificationSent inside the caller's transaction (for
+// a message whose delivery is itself a database change, e.g. fanning out to child messages).
+// REQUIRES: a transaction is open on `conn`.
+Status MarkNotificationSentInTransaction(SqlConnection& conn, std::int64_t id,
+                                         const std::string& owner, TimeMs now);
+
 // MarkNotificationFailed records a failed attempt: back to pending with the policy's backoff, or
 // failed for good once attempts reached max_attempts (then with an audit record). Returns the
 // resulting state. FailedPrecondition when the lease was lost.
