@@ -51,7 +51,8 @@ HttpServer::HttpServer(HttpServerOptions options, MetricsRegistry& metrics)
   server_->new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
   server_->set_payload_max_length(options_.max_body_bytes);
   server_->set_keep_alive_max_count(100000);
-  server_->set_keep_alive_timeout(30);
+  // Short enough that idle browser connections do not hold a SIGTERM drain for long.
+  server_->set_keep_alive_timeout(5);
   server_->set_read_timeout(options_.read_timeout_seconds, 0);
   server_->set_tcp_nodelay(true);
   server_->set_error_handler([](const httplib::Request&, httplib::Response& raw) {
