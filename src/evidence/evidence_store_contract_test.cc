@@ -73,7 +73,7 @@ class EvidenceStoreContractTest : public ::testing::TestWithParam<Factory> {
 };
 
 EvidenceMetadata Meta(const std::string& incident, const std::string& step) {
-  return {incident, step, "prometheus", "rate(fraud_predictions_total[5m])", 1'000, "application/json"};
+  return {incident, step, "prometheus", "rate(fraud_predictions_total[5m])", 1'000, "application/json", "", ""};
 }
 
 TEST_P(EvidenceStoreContractTest, RoundTripsContentByHash) {

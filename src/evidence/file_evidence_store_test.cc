@@ -37,7 +37,7 @@ class TempDir {
 };
 
 EvidenceMetadata Meta(const std::string& incident, const std::string& step, TimeMs time) {
-  return {incident, step, "http", "http://feature-store/snapshot", time, "application/json"};
+  return {incident, step, "http", "http://feature-store/snapshot", time, "application/json", "", ""};
 }
 
 size_t CountFiles(const fs::path& dir) {
