@@ -20,6 +20,10 @@ int RunCli(int argc, char** argv) {
   AddAuditCommands(app, exit_code);
   AddOncallCommands(app, exit_code);
   AddDiagnoseCommands(app, exit_code);
+  AddRetroCommands(app, exit_code);
+  AddProposalCommands(app, exit_code);
+  AddDrillCommands(app, exit_code);
+  AddReportCommands(app, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& help) {

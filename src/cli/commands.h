@@ -20,5 +20,9 @@ void AddStepCommands(CLI::App& app, int& exit_code);
 void AddAuditCommands(CLI::App& app, int& exit_code);
 void AddOncallCommands(CLI::App& app, int& exit_code);
 void AddDiagnoseCommands(CLI::App& app, int& exit_code);
+void AddRetroCommands(CLI::App& app, int& exit_code);
+void AddProposalCommands(CLI::App& app, int& exit_code);
+void AddDrillCommands(CLI::App& app, int& exit_code);
+void AddReportCommands(CLI::App& app, int& exit_code);
 
 }  // namespace vakt::cli

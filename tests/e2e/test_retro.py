@@ -92,7 +92,9 @@ class RetroLoopTest(VaktTestCase):
         # The harness renders scalars and mappings only; lists go in by hand.
         with open(self.vakt.config_path, "a", encoding="utf-8") as out:
             out.write("retro:\n  required_for: [critical]\n"
-                      "drills:\n  targets:\n    default: {acknowledge: 10m, mitigate: 20m, resolve: 30m}\n")
+                      "drills:\n  targets:\n    default: {acknowledge: 10m, mitigate: 20m, resolve: 30m}\n"
+                      # The sink is allowed, so only the drill's dry-run keeps requests from it.
+                      'actions:\n  egress_allow: ["127.0.0.1/32:*"]\n')
         self.runbook_path = os.path.join(self.vakt.workdir, "runbooks", "retro-drift.yaml")
         with open(self.runbook_path, "w", encoding="utf-8") as out:
             out.write(RUNBOOK.replace("SINK_URL", self.sink.url))
@@ -107,8 +109,9 @@ class RetroLoopTest(VaktTestCase):
         alert = [{"labels": {"alertname": "RetroDrift", "pipeline": "retro-pipeline",
                              "severity": severity}}]
         self.assertStatus(self.vakt.post("/api/v2/alerts", alert), 200)
-        incidents = wait_until(lambda: self.vakt.get("/api/v1/incidents").json()["incidents"] or None,
-                               30, what="incident opened")
+        incidents = wait_until(
+            lambda: [i for i in self.vakt.get("/api/v1/incidents").json()["incidents"]
+                     if not i["drill"]] or None, 30, what="incident opened")
         return incidents[0]["id"]
 
     def test_retro_proposal_and_new_version_close_the_loop(self):
@@ -253,6 +256,68 @@ class RetroLoopTest(VaktTestCase):
         key = self.open_incident(severity="warning")
         self.assertStatus(self.vakt.post("/api/v1/incidents/%s/resolve" % key, {}), 200)
         self.assertStatus(self.vakt.post("/api/v1/incidents/%s/close" % key, {}), 200)
+
+    def test_drill_runs_end_to_end_without_side_effects_and_scores(self):
+        vakt = self.vakt
+        self.assertProblem(vakt.post("/api/v1/drills", {"runbook": "retro-drift", "scenario": "fire"}),
+                           400, "scenario")
+        self.assertProblem(vakt.post("/api/v1/drills", {"runbook": "nope"}), 404)
+        self.assertStatus(vakt.post("/api/v1/drills", {"runbook": "retro-drift"}, auth=False), 401)
+        started = run_cli(vakt, ["drill", "run", "retro-drift", "--scenario", "infra", "--format", "json"])
+        self.assertEqual(started.returncode, 0, started.stderr)
+        import json
+        drill = json.loads(started.stdout)
+        key = drill["id"]
+        incident = vakt.get("/api/v1/incidents/" + key).json()
+        self.assertTrue(incident["drill"])
+        self.assertTrue(incident["title"].startswith("[DRILL] "), incident["title"])
+
+        # The HTTP step "runs" as a dry run: the sink, reachable and allowed, receives nothing.
+        responder = self.token("dora", "responder")
+        self.assertStatus(vakt.post("/api/v1/incidents/%s/acknowledge" % key, {}, headers=responder), 200)
+        self.assertIn(vakt.post("/api/v1/incidents/%s/steps/tell-sandbox/run" % key, {},
+                                headers=responder).status, (200, 202))
+        step = wait_until(lambda: (lambda s: s if s["state"] in ("succeeded", "failed") else None)(
+            vakt.get("/api/v1/incidents/%s/steps/tell-sandbox" % key).json()), 30, interval=0.2,
+            what="drill step finished")
+        self.assertEqual(step["state"], "succeeded", step)
+        self.assertStatus(vakt.post("/api/v1/incidents/%s/steps/look/skip" % key,
+                                    {"reason": "drill"}, headers=responder), 200)
+        for action in ("mitigate", "resolve"):
+            self.assertStatus(vakt.post("/api/v1/incidents/%s/%s" % (key, action), {}, headers=responder),
+                              200, action)
+        time.sleep(0.5)
+        self.assertEqual(self.sink.received, [])
+
+        board = vakt.get("/api/v1/drills/scoreboard?since=1d").json()
+        row = [r for r in board["drills"] if r["incident"] == key][0]
+        self.assertEqual((row["runbook_id"], row["scenario"], row["state"]), ("retro-drift", "infra", "resolved"))
+        self.assertTrue(row["acknowledge"]["met"])
+        self.assertTrue(row["resolve"]["met"])
+        self.assertEqual(row["resolve"]["target_ms"], 30 * 60 * 1000)
+        self.assertEqual(row["steps_skipped"], 1)
+        self.assertEqual(row["steps_failed"], 0)
+        self.assertEqual(board["runbooks"]["retro-drift"]["met_all_targets"], 1)
+        self.assertProblem(vakt.get("/api/v1/drills/scoreboard?since=forever"), 400, "since")
+
+        # Response metrics from the real records: one real incident and the drill, kept apart.
+        real = self.open_incident(severity="warning")
+        self.assertStatus(vakt.post("/api/v1/incidents/%s/acknowledge" % real, {}), 200)
+        self.assertStatus(vakt.post("/api/v1/incidents/%s/resolve" % real, {}), 200)
+        report = vakt.get("/api/v1/reports/response?since=1d").json()
+        self.assertEqual(report["incidents"]["overall"]["incidents"], 1)
+        self.assertEqual(report["drills"]["overall"]["incidents"], 1)
+        self.assertEqual(report["incidents"]["by_team"]["ml-retro"]["resolved"], 1)
+        self.assertEqual(report["incidents"]["by_severity"]["warning"]["acknowledged"], 1)
+        real_incident = vakt.get("/api/v1/incidents/" + real).json()
+        self.assertIsNotNone(report["incidents"]["overall"]["mttr_p50_ms"])
+        metrics = vakt.get("/metrics").body.decode("utf-8")
+        self.assertIn('vakt_response_incidents{kind="drills",pipeline="all"} 1', metrics)
+        self.assertIn('vakt_response_mttr_p50_ms{kind="incidents",pipeline="retro-pipeline"}', metrics)
+        cli = run_cli(vakt, ["report", "response", "--since", "1d"])
+        self.assertEqual(cli.returncode, 0, cli.stderr)
+        self.assertIn("drills", cli.stdout)
+        self.assertEqual(real_incident["state"], "resolved")
 
 
 if __name__ == "__main__":
