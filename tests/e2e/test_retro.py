@@ -230,6 +230,15 @@ class RetroLoopTest(VaktTestCase):
         self.assertIn("# Retro: %s" % key, text)
         self.assertIn("data-drift", text)
         self.assertIn("Add a freshness step", text)
+        exported = run_cli(vakt, ["retro", "export", key])
+        self.assertEqual(exported.returncode, 0, exported.stderr)
+        self.assertEqual(exported.stdout, text)
+        shown = run_cli(vakt, ["retro", "show", key])
+        self.assertEqual(shown.returncode, 0, shown.stderr)
+        self.assertIn("retro completed", shown.stdout)
+        listed = run_cli(vakt, ["proposal", "list", "--runbook", "retro-drift"])
+        self.assertEqual(listed.returncode, 0, listed.stderr)
+        self.assertIn("applied", listed.stdout)
 
         # Every step of the loop is in the audit log.
         actions = {r["action"] for r in vakt.get("/api/v1/audit/records?subject=runbook/retro-drift&limit=100").json()["records"]}
