@@ -259,8 +259,9 @@ Result<HttpOutcome> HttpExecutor::Execute(const HttpAction& action,
 
   VAKT_ASSIGN_OR_RETURN(ResolvedTarget target, ResolveTarget(action.url));
   const bool host_is_literal = IpAddress::Parse(target.host).ok();
-  const std::string address_text =
-      target.address.is_v4 ? target.address.ToString() : "[" + target.address.ToString() + "]";
+  // Built by appends: g++ 12 at -O3 reports a false -Wrestrict on "[" + string + "]".
+  std::string address_text = target.address.ToString();
+  if (!target.address.is_v4) address_text.insert(0, "[").append("]");
   CurlList resolve_list(nullptr, &curl_slist_free_all);
   if (!host_is_literal) {
     resolve_list.reset(curl_slist_append(
