@@ -7,13 +7,11 @@
 namespace vakt::storage {
 namespace {
 
-class CatalogStoreContractTest : public ::testing::TestWithParam<std::string> {
+class CatalogStoreContractTest : public ContractTest {
  protected:
   void SetUp() override {
-    fixture_ = std::make_unique<ContractDatabase>(GetParam());
-    auto db = OpenDatabase(fixture_->url());
-    ASSERT_TRUE(db.ok()) << db.status().ToString();
-    db_ = std::move(*db);
+    ContractTest::SetUp();
+    if (HasFatalFailure()) return;
     store_ = std::make_unique<SqlCatalogStore>(*db_);
   }
 
@@ -30,8 +28,6 @@ class CatalogStoreContractTest : public ::testing::TestWithParam<std::string> {
     return count;
   }
 
-  std::unique_ptr<ContractDatabase> fixture_;
-  std::unique_ptr<Database> db_;
   std::unique_ptr<SqlCatalogStore> store_;
 };
 

@@ -11,13 +11,11 @@
 namespace vakt::storage {
 namespace {
 
-class DiagnosisStoreContractTest : public ::testing::TestWithParam<std::string> {
+class DiagnosisStoreContractTest : public ContractTest {
  protected:
   void SetUp() override {
-    fixture_ = std::make_unique<ContractDatabase>(GetParam());
-    auto db = OpenDatabase(fixture_->url());
-    ASSERT_TRUE(db.ok()) << db.status().ToString();
-    db_ = std::move(*db);
+    ContractTest::SetUp();
+    if (HasFatalFailure()) return;
     incidents_ = std::make_unique<SqlIncidentStore>(*db_);
     store_ = std::make_unique<SqlDiagnosisStore>(*db_);
     Incident draft;
@@ -54,8 +52,6 @@ class DiagnosisStoreContractTest : public ::testing::TestWithParam<std::string> 
     return d;
   }
 
-  std::unique_ptr<ContractDatabase> fixture_;
-  std::unique_ptr<Database> db_;
   std::unique_ptr<SqlIncidentStore> incidents_;
   std::unique_ptr<SqlDiagnosisStore> store_;
   std::int64_t incident_id_ = 0;

@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include "storage/database.h"
+
 namespace vakt::storage {
 
 // ContractEngines lists the engines a contract suite runs on: "sqlite" always, "postgres" when
@@ -48,6 +50,22 @@ class ContractDatabase {
  private:
   std::filesystem::path dir_;
   std::string url_;
+};
+
+// ContractTest gives each test an empty database on the engine named by its parameter (see
+// ContractEngines). Suites derive from it and build their stores in SetUp after calling
+// ContractTest::SetUp().
+class ContractTest : public ::testing::TestWithParam<std::string> {
+ protected:
+  void SetUp() override {
+    fixture_ = std::make_unique<ContractDatabase>(GetParam());
+    auto db = OpenDatabase(fixture_->url());
+    ASSERT_TRUE(db.ok()) << db.status().ToString();
+    db_ = std::move(*db);
+  }
+
+  std::unique_ptr<ContractDatabase> fixture_;
+  std::unique_ptr<Database> db_;
 };
 
 }  // namespace vakt::storage

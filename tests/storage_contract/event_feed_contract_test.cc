@@ -9,13 +9,11 @@
 namespace vakt::storage {
 namespace {
 
-class EventFeedContractTest : public ::testing::TestWithParam<std::string> {
+class EventFeedContractTest : public ContractTest {
  protected:
   void SetUp() override {
-    fixture_ = std::make_unique<ContractDatabase>(GetParam());
-    auto db = OpenDatabase(fixture_->url());
-    ASSERT_TRUE(db.ok()) << db.status().ToString();
-    db_ = std::move(*db);
+    ContractTest::SetUp();
+    if (HasFatalFailure()) return;
     store_ = std::make_unique<SqlIncidentStore>(*db_);
   }
   void TearDown() override {
@@ -52,8 +50,6 @@ class EventFeedContractTest : public ::testing::TestWithParam<std::string> {
     ASSERT_TRUE(store_->AppendEvent(note).ok());
   }
 
-  std::unique_ptr<ContractDatabase> fixture_;
-  std::unique_ptr<Database> db_;
   std::unique_ptr<SqlIncidentStore> store_;
 };
 

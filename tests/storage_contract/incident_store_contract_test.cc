@@ -13,13 +13,11 @@
 namespace vakt::storage {
 namespace {
 
-class IncidentStoreContractTest : public ::testing::TestWithParam<std::string> {
+class IncidentStoreContractTest : public ContractTest {
  protected:
   void SetUp() override {
-    fixture_ = std::make_unique<ContractDatabase>(GetParam());
-    auto db = OpenDatabase(fixture_->url());
-    ASSERT_TRUE(db.ok()) << db.status().ToString();
-    db_ = std::move(*db);
+    ContractTest::SetUp();
+    if (HasFatalFailure()) return;
     store_ = std::make_unique<SqlIncidentStore>(*db_);
   }
   void TearDown() override {
@@ -61,8 +59,6 @@ class IncidentStoreContractTest : public ::testing::TestWithParam<std::string> {
     return event;
   }
 
-  std::unique_ptr<ContractDatabase> fixture_;
-  std::unique_ptr<Database> db_;
   std::unique_ptr<SqlIncidentStore> store_;
 };
 

@@ -11,13 +11,11 @@
 namespace vakt::storage {
 namespace {
 
-class OutboxContractTest : public ::testing::TestWithParam<std::string> {
+class OutboxContractTest : public ContractTest {
  protected:
   void SetUp() override {
-    fixture_ = std::make_unique<ContractDatabase>(GetParam());
-    auto db = OpenDatabase(fixture_->url());
-    ASSERT_TRUE(db.ok()) << db.status().ToString();
-    db_ = std::move(*db);
+    ContractTest::SetUp();
+    if (HasFatalFailure()) return;
   }
   void TearDown() override {
     db_.reset();
@@ -48,8 +46,6 @@ class OutboxContractTest : public ::testing::TestWithParam<std::string> {
     return inserted;
   }
 
-  std::unique_ptr<ContractDatabase> fixture_;
-  std::unique_ptr<Database> db_;
 };
 
 TEST_P(OutboxContractTest, EnqueueIsIdempotentOnTheKey) {

@@ -13,13 +13,11 @@
 namespace vakt::storage {
 namespace {
 
-class PagingContractTest : public ::testing::TestWithParam<std::string> {
+class PagingContractTest : public ContractTest {
  protected:
   void SetUp() override {
-    fixture_ = std::make_unique<ContractDatabase>(GetParam());
-    auto db = OpenDatabase(fixture_->url());
-    ASSERT_TRUE(db.ok()) << db.status().ToString();
-    db_ = std::move(*db);
+    ContractTest::SetUp();
+    if (HasFatalFailure()) return;
   }
   void TearDown() override {
     db_.reset();
@@ -62,8 +60,6 @@ class PagingContractTest : public ::testing::TestWithParam<std::string> {
     return *created;
   }
 
-  std::unique_ptr<ContractDatabase> fixture_;
-  std::unique_ptr<Database> db_;
 };
 
 TEST_P(PagingContractTest, ArmingTwiceKeepsTheFirstTimer) {

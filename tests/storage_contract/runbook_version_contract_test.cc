@@ -12,13 +12,11 @@
 namespace vakt::storage {
 namespace {
 
-class RunbookHistoryContractTest : public ::testing::TestWithParam<std::string> {
+class RunbookHistoryContractTest : public ContractTest {
  protected:
   void SetUp() override {
-    fixture_ = std::make_unique<ContractDatabase>(GetParam());
-    auto db = OpenDatabase(fixture_->url());
-    ASSERT_TRUE(db.ok()) << db.status().ToString();
-    db_ = std::move(*db);
+    ContractTest::SetUp();
+    if (HasFatalFailure()) return;
   }
 
   RunbookVersion Draft(const std::string& hash, const std::string& source = "reload") {
@@ -62,8 +60,6 @@ class RunbookHistoryContractTest : public ::testing::TestWithParam<std::string> 
     return created.ok() ? *created : Incident{};
   }
 
-  std::unique_ptr<ContractDatabase> fixture_;
-  std::unique_ptr<Database> db_;
 };
 
 TEST_P(RunbookHistoryContractTest, VersionIsRecordedOnlyWhenTheContentHashChanges) {

@@ -19,13 +19,11 @@ using action::StepKey;
 using action::StepRecord;
 using action::StepState;
 
-class StepStoreContractTest : public ::testing::TestWithParam<std::string> {
+class StepStoreContractTest : public ContractTest {
  protected:
   void SetUp() override {
-    fixture_ = std::make_unique<ContractDatabase>(GetParam());
-    auto db = OpenDatabase(fixture_->url());
-    ASSERT_TRUE(db.ok()) << db.status().ToString();
-    db_ = std::move(*db);
+    ContractTest::SetUp();
+    if (HasFatalFailure()) return;
     store_ = std::make_unique<SqlStepStore>(*db_);
   }
   void TearDown() override {
@@ -58,8 +56,6 @@ class StepStoreContractTest : public ::testing::TestWithParam<std::string> {
     return record;
   }
 
-  std::unique_ptr<ContractDatabase> fixture_;
-  std::unique_ptr<Database> db_;
   std::unique_ptr<SqlStepStore> store_;
 };
 
