@@ -2,6 +2,12 @@
 add_library(vakt_warnings INTERFACE)
 target_compile_options(vakt_warnings INTERFACE
   -Wall -Wextra -Wpedantic -Wshadow -Wnon-virtual-dtor -Werror)
+# g++ 12's flow-based warnings give false positives inside libstdc++ at -O2/-O3 (e.g. -Wrestrict on
+# std::string operator+, GCC bug 105329). In optimised builds they stay warnings, so `./run` never
+# fails on them; the dev preset that CI builds keeps every warning fatal.
+target_compile_options(vakt_warnings INTERFACE
+  $<$<CONFIG:Release,RelWithDebInfo>:-Wno-error=restrict -Wno-error=stringop-overflow
+    -Wno-error=stringop-overread -Wno-error=maybe-uninitialized -Wno-error=array-bounds>)
 
 add_library(vakt_sanitizers INTERFACE)
 if(VAKT_SANITIZE)
