@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <atomic>
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <pqxx/pqxx>
@@ -22,7 +24,8 @@ inline std::vector<std::string> ContractEngines() {
 }
 
 // ContractDatabase gives each test an empty database on `engine`: a fresh SQLite file in a temp
-// directory (removed on destruction), or the PostgreSQL server with its schema dropped.
+// directory, or a database of its own on the PostgreSQL server (created here, dropped on
+// destruction), so that suites running in parallel under `ctest -j` never share state.
 class ContractDatabase {
  public:
   explicit ContractDatabase(const std::string& engine) {
@@ -33,15 +36,29 @@ class ContractDatabase {
       std::filesystem::remove_all(dir_);
       url_ = "sqlite:" + (dir_ / "vakt.db").string();
     } else {
-      url_ = std::getenv("VAKT_TEST_POSTGRES_URL");
-      pqxx::connection conn(url_);
-      pqxx::work txn(conn);
-      txn.exec("DROP SCHEMA public CASCADE; CREATE SCHEMA public;");
-      txn.commit();
+      server_url_ = std::getenv("VAKT_TEST_POSTGRES_URL");
+      static std::atomic<int> counter{0};
+      database_ = "vakt_contract_" + std::to_string(::getpid()) + "_" + std::to_string(counter++);
+      pqxx::connection conn(server_url_);
+      pqxx::nontransaction txn(conn);
+      txn.exec("DROP DATABASE IF EXISTS " + database_ + " WITH (FORCE)");
+      txn.exec("CREATE DATABASE " + database_);
+      url_ = server_url_.substr(0, server_url_.rfind('/') + 1) + database_;
     }
   }
   ~ContractDatabase() {
     if (!dir_.empty()) std::filesystem::remove_all(dir_);
+    if (!database_.empty()) {
+      try {
+        pqxx::connection conn(server_url_);
+        pqxx::nontransaction txn(conn);
+        txn.exec("DROP DATABASE IF EXISTS " + database_ + " WITH (FORCE)");
+      } catch (const std::exception& error) {
+        // A leftover database only costs disk in the throwaway cluster; say so, do not throw.
+        std::fprintf(stderr, "contract test: could not drop %s: %s\n", database_.c_str(),
+                     error.what());
+      }
+    }
   }
   ContractDatabase(const ContractDatabase&) = delete;
   ContractDatabase& operator=(const ContractDatabase&) = delete;
@@ -49,6 +66,8 @@ class ContractDatabase {
 
  private:
   std::filesystem::path dir_;
+  std::string server_url_;
+  std::string database_;
   std::string url_;
 };
 
