@@ -6,6 +6,7 @@
 #include "audit/audit_record.h"
 #include "common/crypto.h"
 #include "storage/sql_audit_append.h"
+#include "storage/write_transaction.h"
 
 namespace vakt::storage {
 namespace {
@@ -59,9 +60,7 @@ Status SqlAuditLeafStore::AppendLeaves(std::span<const audit::AuditLeaf> leaves)
     }
     records.push_back(std::move(*record));
   }
-  return database_.RunWrite([&](SqlConnection& conn) -> Status {
-    SqlTransaction txn(conn);
-    VAKT_RETURN_IF_ERROR(txn.begin_status());
+  return RunInWriteTransaction(database_, [&](SqlConnection& conn) -> Status {
     VAKT_RETURN_IF_ERROR(LockAuditAppends(conn));
     VAKT_ASSIGN_OR_RETURN(std::uint64_t size, StoredSize(conn));
     for (size_t pos = 0; pos < leaves.size(); ++pos) {
@@ -77,7 +76,7 @@ Status SqlAuditLeafStore::AppendLeaves(std::span<const audit::AuditLeaf> leaves)
                       record.event.subject, leaves[pos].data, HexEncode(leaves[pos].leaf_hash)})
               .status());
     }
-    return txn.Commit();
+    return Status::Ok();
   });
 }
 

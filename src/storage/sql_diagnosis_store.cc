@@ -4,6 +4,7 @@
 
 #include "common/crypto.h"
 #include "storage/sql_audit_append.h"
+#include "storage/write_transaction.h"
 
 namespace vakt::storage {
 namespace {
@@ -29,9 +30,7 @@ StoredDiagnosis ReadDiagnosis(const SqlRow& row) {
 
 Result<StoredDiagnosis> SqlDiagnosisStore::Save(StoredDiagnosis diagnosis) {
   diagnosis.result_sha256 = Sha256Hex(diagnosis.result_json);
-  Status status = database_.RunWrite([&](SqlConnection& conn) -> Status {
-    SqlTransaction txn(conn);
-    VAKT_RETURN_IF_ERROR(txn.begin_status());
+  Status status = RunInWriteTransaction(database_, [&](SqlConnection& conn) -> Status {
     VAKT_ASSIGN_OR_RETURN(auto exists, conn.Query("SELECT id FROM incidents WHERE id = $1",
                                                   {diagnosis.incident_id}));
     if (exists.empty()) {
@@ -64,7 +63,7 @@ Result<StoredDiagnosis> SqlDiagnosisStore::Save(StoredDiagnosis diagnosis) {
     event.details = details;
     event.digest = diagnosis.result_sha256;
     VAKT_RETURN_IF_ERROR(AppendAuditEvent(conn, event, diagnosis.created_at).status());
-    return txn.Commit();
+    return Status::Ok();
   });
   if (!status.ok()) return status;
   return diagnosis;

@@ -1,13 +1,12 @@
 #include "storage/sql_drill_store.h"
 
 #include "storage/sql_audit_append.h"
+#include "storage/write_transaction.h"
 
 namespace vakt::storage {
 
 Status SqlDrillStore::RecordDrill(const DrillRecord& drill, TimeMs now) {
-  return database_.RunWrite([&](SqlConnection& conn) -> Status {
-    SqlTransaction txn(conn);
-    VAKT_RETURN_IF_ERROR(txn.begin_status());
+  return RunInWriteTransaction(database_, [&](SqlConnection& conn) -> Status {
     VAKT_RETURN_IF_ERROR(conn.Query("INSERT INTO drills (incident_id, runbook_id, scenario, "
                                     "schedule_id, started_by, started_at) VALUES ($1, $2, $3, $4, "
                                     "$5, $6)",
@@ -22,7 +21,7 @@ Status SqlDrillStore::RecordDrill(const DrillRecord& drill, TimeMs now) {
                      {"scenario", drill.scenario},
                      {"schedule_id", drill.schedule_id}};
     VAKT_RETURN_IF_ERROR(AppendAuditEvent(conn, event, now).status());
-    return txn.Commit();
+    return Status::Ok();
   });
 }
 

@@ -1,15 +1,14 @@
 #include "storage/sql_escalation_override_store.h"
 
 #include "storage/sql_audit_append.h"
+#include "storage/write_transaction.h"
 
 namespace vakt::storage {
 
 Result<std::int64_t> InsertScheduleOverride(Database& database, const StoredOverride& entry,
                                             TimeMs now) {
   std::int64_t id = 0;
-  Status status = database.RunWrite([&](SqlConnection& conn) -> Status {
-    SqlTransaction txn(conn);
-    VAKT_RETURN_IF_ERROR(txn.begin_status());
+  Status status = RunInWriteTransaction(database, [&](SqlConnection& conn) -> Status {
     VAKT_ASSIGN_OR_RETURN(
         auto rows,
         conn.Query("INSERT INTO schedule_overrides (schedule_id, user_id, start_at, end_at, "
@@ -23,7 +22,7 @@ Result<std::int64_t> InsertScheduleOverride(Database& database, const StoredOver
     event.subject = "schedule/" + entry.schedule_id;
     event.details = {{"id", id}, {"user", entry.user_id}, {"start", entry.start}, {"end", entry.end}};
     VAKT_RETURN_IF_ERROR(AppendAuditEvent(conn, event, now).status());
-    return txn.Commit();
+    return Status::Ok();
   });
   if (!status.ok()) return status;
   return id;

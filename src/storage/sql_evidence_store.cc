@@ -1,6 +1,7 @@
 #include "storage/sql_evidence_store.h"
 
 #include "storage/sql_audit_append.h"
+#include "storage/write_transaction.h"
 
 namespace vakt::storage {
 namespace {
@@ -31,9 +32,7 @@ Result<std::string> SqlEvidenceStore::Put(std::string_view bytes,
     return Status::InvalidArgument("bad incident id '" + metadata.incident_id + "'");
   }
   VAKT_ASSIGN_OR_RETURN(std::string sha256, blobs_.PutBlob(bytes));
-  Status status = database_.RunWrite([&](SqlConnection& conn) -> Status {
-    SqlTransaction txn(conn);
-    VAKT_RETURN_IF_ERROR(txn.begin_status());
+  Status status = RunInWriteTransaction(database_, [&](SqlConnection& conn) -> Status {
     VAKT_RETURN_IF_ERROR(
         conn.Query(std::string("INSERT INTO evidence (") + kEvidenceColumns +
                        ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
@@ -54,7 +53,7 @@ Result<std::string> SqlEvidenceStore::Put(std::string_view bytes,
                      {"size", static_cast<std::int64_t>(bytes.size())}};
     event.digest = sha256;
     VAKT_RETURN_IF_ERROR(AppendAuditEvent(conn, event, metadata.time).status());
-    return txn.Commit();
+    return Status::Ok();
   });
   if (!status.ok()) return status;
   return sha256;

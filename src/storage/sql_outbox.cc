@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "storage/sql_audit_append.h"
+#include "storage/write_transaction.h"
 
 namespace vakt::storage {
 namespace {
@@ -188,11 +189,9 @@ Status MarkNotificationSentInTransaction(SqlConnection& conn, std::int64_t id,
 
 Status MarkNotificationSent(Database& database, std::int64_t id, const std::string& owner,
                             TimeMs now) {
-  return database.RunWrite([&](SqlConnection& conn) -> Status {
-    SqlTransaction txn(conn);
-    VAKT_RETURN_IF_ERROR(txn.begin_status());
+  return RunInWriteTransaction(database, [&](SqlConnection& conn) -> Status {
     VAKT_RETURN_IF_ERROR(MarkNotificationSentInTransaction(conn, id, owner, now));
-    return txn.Commit();
+    return Status::Ok();
   });
 }
 
@@ -200,9 +199,7 @@ Result<OutboxState> MarkNotificationFailed(Database& database, std::int64_t id,
                                            const std::string& owner, const std::string& error,
                                            TimeMs now, const OutboxRetryPolicy& policy) {
   OutboxState result = OutboxState::kPending;
-  Status status = database.RunWrite([&](SqlConnection& conn) -> Status {
-    SqlTransaction txn(conn);
-    VAKT_RETURN_IF_ERROR(txn.begin_status());
+  Status status = RunInWriteTransaction(database, [&](SqlConnection& conn) -> Status {
     VAKT_ASSIGN_OR_RETURN(OutboxRow row, LeasedRow(conn, id, owner));
     std::string last_error = error.substr(0, 1000);
     if (row.attempts >= policy.max_attempts) {
@@ -227,7 +224,7 @@ Result<OutboxState> MarkNotificationFailed(Database& database, std::int64_t id,
                      {last_error, now + BackoffAfter(row.attempts, policy), id})
               .status());
     }
-    return txn.Commit();
+    return Status::Ok();
   });
   if (!status.ok()) return status;
   return result;

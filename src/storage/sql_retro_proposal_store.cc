@@ -1,6 +1,7 @@
 #include "storage/sql_retro_proposal_store.h"
 
 #include "storage/sql_audit_append.h"
+#include "storage/write_transaction.h"
 
 namespace vakt::storage {
 namespace {
@@ -58,9 +59,7 @@ Result<RunbookProposal> SqlRetroProposalStore::Create(const RunbookProposal& dra
   RunbookProposal stored = draft;
   stored.state = "pending";
   stored.created_at = now;
-  Status status = database_.RunWrite([&](SqlConnection& conn) -> Status {
-    SqlTransaction txn(conn);
-    VAKT_RETURN_IF_ERROR(txn.begin_status());
+  Status status = RunInWriteTransaction(database_, [&](SqlConnection& conn) -> Status {
     VAKT_ASSIGN_OR_RETURN(
         auto rows,
         conn.Query("INSERT INTO runbook_proposals (runbook_id, incident_id, origin, author, "
@@ -72,7 +71,7 @@ Result<RunbookProposal> SqlRetroProposalStore::Create(const RunbookProposal& dra
     stored.id = rows.at(0).Int(0);
     VAKT_RETURN_IF_ERROR(Audit(conn, draft.author, "runbook.propose", stored,
                                {{"origin", draft.origin}, {"message", draft.message}}, now, ""));
-    return txn.Commit();
+    return Status::Ok();
   });
   if (!status.ok()) return status;
   return stored;
@@ -108,9 +107,7 @@ Result<RunbookProposal> SqlRetroProposalStore::Review(std::int64_t id, bool appr
                                                       const std::string& reviewer,
                                                       const std::string& comment, TimeMs now) {
   RunbookProposal reviewed;
-  Status status = database_.RunWrite([&](SqlConnection& conn) -> Status {
-    SqlTransaction txn(conn);
-    VAKT_RETURN_IF_ERROR(txn.begin_status());
+  Status status = RunInWriteTransaction(database_, [&](SqlConnection& conn) -> Status {
     VAKT_ASSIGN_OR_RETURN(reviewed, Find(conn, id));
     if (reviewed.state != "pending") {
       return Status::FailedPrecondition("proposal " + std::to_string(id) + " is " + reviewed.state +
@@ -131,7 +128,7 @@ Result<RunbookProposal> SqlRetroProposalStore::Review(std::int64_t id, bool appr
                              .status());
     VAKT_RETURN_IF_ERROR(Audit(conn, reviewer, approve ? "runbook.proposal_approve" : "runbook.proposal_reject",
                                reviewed, {{"comment", comment}}, now, ""));
-    return txn.Commit();
+    return Status::Ok();
   });
   if (!status.ok()) return status;
   return reviewed;
@@ -141,9 +138,7 @@ Result<RunbookProposal> SqlRetroProposalStore::MarkApplied(std::int64_t id,
                                                            const RunbookVersion& version,
                                                            const std::string& actor, TimeMs now) {
   RunbookProposal applied;
-  Status status = database_.RunWrite([&](SqlConnection& conn) -> Status {
-    SqlTransaction txn(conn);
-    VAKT_RETURN_IF_ERROR(txn.begin_status());
+  Status status = RunInWriteTransaction(database_, [&](SqlConnection& conn) -> Status {
     VAKT_ASSIGN_OR_RETURN(applied, Find(conn, id));
     if (applied.state != "approved") {
       return Status::FailedPrecondition("proposal " + std::to_string(id) + " is " + applied.state +
@@ -163,7 +158,7 @@ Result<RunbookProposal> SqlRetroProposalStore::MarkApplied(std::int64_t id,
                              .status());
     VAKT_RETURN_IF_ERROR(Audit(conn, actor, "runbook.proposal_apply", applied,
                                {{"version", recorded->version}}, now, recorded->content_hash));
-    return txn.Commit();
+    return Status::Ok();
   });
   if (!status.ok()) return status;
   return applied;

@@ -1,6 +1,7 @@
 #include "storage/sql_retro_store.h"
 
 #include "storage/sql_audit_append.h"
+#include "storage/write_transaction.h"
 
 namespace vakt::storage {
 namespace {
@@ -58,9 +59,7 @@ Status NoRetro(std::int64_t incident_id) {
 Result<StoredRetro> SqlRetroStore::Open(std::int64_t incident_id, const std::string& actor,
                                         TimeMs now) {
   StoredRetro retro;
-  Status status = database_.RunWrite([&](SqlConnection& conn) -> Status {
-    SqlTransaction txn(conn);
-    VAKT_RETURN_IF_ERROR(txn.begin_status());
+  Status status = RunInWriteTransaction(database_, [&](SqlConnection& conn) -> Status {
     VAKT_ASSIGN_OR_RETURN(auto existing, Find(conn, incident_id));
     if (existing) {
       retro = *existing;
@@ -77,7 +76,7 @@ Result<StoredRetro> SqlRetroStore::Open(std::int64_t incident_id, const std::str
                    {incident_id, now})
             .status());
     VAKT_RETURN_IF_ERROR(Audit(conn, actor, "retro.open", Subject(incident_id), {}, now));
-    return txn.Commit();
+    return Status::Ok();
   });
   if (!status.ok()) return status;
   return retro;
@@ -97,9 +96,7 @@ Result<StoredRetro> SqlRetroStore::Get(std::int64_t incident_id) {
 Result<StoredRetro> SqlRetroStore::Update(const StoredRetro& next, const std::string& actor,
                                           TimeMs now) {
   StoredRetro updated;
-  Status status = database_.RunWrite([&](SqlConnection& conn) -> Status {
-    SqlTransaction txn(conn);
-    VAKT_RETURN_IF_ERROR(txn.begin_status());
+  Status status = RunInWriteTransaction(database_, [&](SqlConnection& conn) -> Status {
     VAKT_ASSIGN_OR_RETURN(auto current, Find(conn, next.incident_id));
     if (!current) return NoRetro(next.incident_id);
     if (current->state == "completed") {
@@ -122,7 +119,7 @@ Result<StoredRetro> SqlRetroStore::Update(const StoredRetro& next, const std::st
                                 {"contributing_factors", updated.contributing_factors},
                                 {"summary", updated.summary}},
                                now));
-    return txn.Commit();
+    return Status::Ok();
   });
   if (!status.ok()) return status;
   return updated;
@@ -131,9 +128,7 @@ Result<StoredRetro> SqlRetroStore::Update(const StoredRetro& next, const std::st
 Result<StoredRetro> SqlRetroStore::Complete(std::int64_t incident_id, const std::string& actor,
                                             TimeMs now) {
   StoredRetro completed;
-  Status status = database_.RunWrite([&](SqlConnection& conn) -> Status {
-    SqlTransaction txn(conn);
-    VAKT_RETURN_IF_ERROR(txn.begin_status());
+  Status status = RunInWriteTransaction(database_, [&](SqlConnection& conn) -> Status {
     VAKT_ASSIGN_OR_RETURN(auto current, Find(conn, incident_id));
     if (!current) return NoRetro(incident_id);
     if (current->state == "completed") {
@@ -151,7 +146,7 @@ Result<StoredRetro> SqlRetroStore::Complete(std::int64_t incident_id, const std:
                                     {now, actor, incident_id})
                              .status());
     VAKT_RETURN_IF_ERROR(Audit(conn, actor, "retro.complete", Subject(incident_id), {}, now));
-    return txn.Commit();
+    return Status::Ok();
   });
   if (!status.ok()) return status;
   return completed;
@@ -160,9 +155,7 @@ Result<StoredRetro> SqlRetroStore::Complete(std::int64_t incident_id, const std:
 Result<RetroActionItem> SqlRetroStore::AddActionItem(const RetroActionItem& item, TimeMs now) {
   RetroActionItem stored = item;
   stored.created_at = now;
-  Status status = database_.RunWrite([&](SqlConnection& conn) -> Status {
-    SqlTransaction txn(conn);
-    VAKT_RETURN_IF_ERROR(txn.begin_status());
+  Status status = RunInWriteTransaction(database_, [&](SqlConnection& conn) -> Status {
     VAKT_ASSIGN_OR_RETURN(auto current, Find(conn, item.incident_id));
     if (!current) return NoRetro(item.incident_id);
     VAKT_ASSIGN_OR_RETURN(
@@ -179,7 +172,7 @@ Result<RetroActionItem> SqlRetroStore::AddActionItem(const RetroActionItem& item
                                 {"owner", item.owner},
                                 {"due_date", item.due_date}},
                                now));
-    return txn.Commit();
+    return Status::Ok();
   });
   if (!status.ok()) return status;
   return stored;
@@ -206,9 +199,7 @@ Result<std::vector<RetroActionItem>> SqlRetroStore::ListActionItems(std::int64_t
 Result<StepAnnotation> SqlRetroStore::AddAnnotation(const StepAnnotation& annotation, TimeMs now) {
   StepAnnotation stored = annotation;
   stored.created_at = now;
-  Status status = database_.RunWrite([&](SqlConnection& conn) -> Status {
-    SqlTransaction txn(conn);
-    VAKT_RETURN_IF_ERROR(txn.begin_status());
+  Status status = RunInWriteTransaction(database_, [&](SqlConnection& conn) -> Status {
     VAKT_ASSIGN_OR_RETURN(
         auto rows,
         conn.Query("INSERT INTO step_annotations (incident_id, step_id, kind, text, author, "
@@ -220,7 +211,7 @@ Result<StepAnnotation> SqlRetroStore::AddAnnotation(const StepAnnotation& annota
         conn, annotation.author, "step.annotate",
         "step/INC-" + std::to_string(annotation.incident_id) + "/" + annotation.step_id,
         {{"id", stored.id}, {"kind", annotation.kind}, {"text", annotation.text}}, now));
-    return txn.Commit();
+    return Status::Ok();
   });
   if (!status.ok()) return status;
   return stored;

@@ -1,6 +1,7 @@
 #include "storage/sql_runbook_version_store.h"
 
 #include "storage/sql_audit_append.h"
+#include "storage/write_transaction.h"
 
 namespace vakt::storage {
 namespace {
@@ -65,11 +66,9 @@ Result<std::optional<RunbookVersion>> RecordRunbookVersionIn(SqlConnection& conn
 Result<std::optional<RunbookVersion>> SqlRunbookVersionStore::RecordIfChanged(
     const RunbookVersion& draft, TimeMs now) {
   std::optional<RunbookVersion> recorded;
-  Status status = database_.RunWrite([&](SqlConnection& conn) -> Status {
-    SqlTransaction txn(conn);
-    VAKT_RETURN_IF_ERROR(txn.begin_status());
+  Status status = RunInWriteTransaction(database_, [&](SqlConnection& conn) -> Status {
     VAKT_ASSIGN_OR_RETURN(recorded, RecordRunbookVersionIn(conn, draft, now));
-    return txn.Commit();
+    return Status::Ok();
   });
   if (!status.ok()) return status;
   return recorded;

@@ -4,6 +4,7 @@
 #include <optional>
 
 #include "storage/sql_audit_append.h"
+#include "storage/write_transaction.h"
 
 namespace vakt::storage {
 namespace {
@@ -262,9 +263,7 @@ std::string StepAuditAction(StepState from, StepState to) {
 
 Result<StepRecord> SqlStepStore::Create(StepRecord record) {
   record.version = 1;
-  Status status = database_.RunWrite([&](SqlConnection& conn) -> Status {
-    SqlTransaction txn(conn);
-    VAKT_RETURN_IF_ERROR(txn.begin_status());
+  Status status = RunInWriteTransaction(database_, [&](SqlConnection& conn) -> Status {
     VAKT_ASSIGN_OR_RETURN(auto inserted,
                           conn.Query(std::string("INSERT INTO incident_steps (") + kStepColumns +
                                          ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, "
@@ -279,7 +278,7 @@ Result<StepRecord> SqlStepStore::Create(StepRecord record) {
     VAKT_RETURN_IF_ERROR(AppendVotes(conn, record, 0));
     VAKT_RETURN_IF_ERROR(AppendEvents(conn, record, 0));
     VAKT_RETURN_IF_ERROR(WriteRuns(conn, record, empty));
-    return txn.Commit();
+    return Status::Ok();
   });
   if (!status.ok()) return status;
   return record;
@@ -306,9 +305,7 @@ Result<StepRecord> SqlStepStore::CompareAndSetWith(
     const std::function<Status(SqlConnection&)>& also) {
   StepRecord stored_next = next;
   stored_next.version = expected_version + 1;
-  Status status = database_.RunWrite([&](SqlConnection& conn) -> Status {
-    SqlTransaction txn(conn);
-    VAKT_RETURN_IF_ERROR(txn.begin_status());
+  Status status = RunInWriteTransaction(database_, [&](SqlConnection& conn) -> Status {
     VAKT_ASSIGN_OR_RETURN(auto stored, LoadStep(conn, next.key));
     if (!stored) return Status::NotFound("step " + next.key.step_id + " not found");
     if (stored->version != expected_version) {
@@ -336,7 +333,7 @@ Result<StepRecord> SqlStepStore::CompareAndSetWith(
     VAKT_RETURN_IF_ERROR(AppendEvents(conn, stored_next, stored->history.size()));
     VAKT_RETURN_IF_ERROR(WriteRuns(conn, stored_next, *stored));
     if (also) VAKT_RETURN_IF_ERROR(also(conn));
-    return txn.Commit();
+    return Status::Ok();
   });
   if (!status.ok()) return status;
   return stored_next;
