@@ -35,6 +35,9 @@ const std::vector<PortableMigration>& PortableMigrations() {
       RunbookHistorySchema(),
       DiagnosisSchema(),
       CatalogSchema(),
+      OncallPeopleSchema(),
+      DrillScheduleSchema(),
+      GroupNoticeSchema(),
   };
   return kMigrations;
 }

@@ -35,5 +35,8 @@ PortableMigration PagingSchema();         // v6 paging_schema.cc (issue 5)
 PortableMigration RunbookHistorySchema();  // v7 runbook_history_schema.cc (issues 3, 9)
 PortableMigration DiagnosisSchema();      // v8 diagnosis_schema.cc (issue 6)
 PortableMigration CatalogSchema();        // v10 catalog_schema.cc (issue 3)
+PortableMigration OncallPeopleSchema();   // v11 oncall_people_schema.cc (issue 5)
+PortableMigration DrillScheduleSchema();  // v13 drill_schedule_schema.cc (issue 9)
+PortableMigration GroupNoticeSchema();    // v14 group_notice_schema.cc (issue 3)
 
 }  // namespace vakt::storage
