@@ -216,6 +216,7 @@ Result<Incident> IncidentService::Act(std::int64_t id, IncidentAction action,
     Status stored = store_.UpdateIncident(applied.incident, current.version, applied.event);
     if (stored.ok()) {
       applied.incident.version = current.version + 1;
+      if (action_observer_) action_observer_(applied.incident, action);
       return applied.incident;
     }
     if (stored.code() != StatusCode::kFailedPrecondition) return stored;

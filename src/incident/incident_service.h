@@ -67,6 +67,11 @@ class IncidentService {
   // whose severity requires a completed retro). Set once while wiring, before Start.
   using ActionGuard = std::function<Status(const Incident& current, IncidentAction action)>;
   void SetActionGuard(ActionGuard guard) { action_guard_ = std::move(guard); }
+  // ActionObserver hears each lifecycle action right after it was stored (issue 9: a resolved
+  // incident's retro opens at once). Set once while wiring, before Start. It cannot undo the
+  // action, so it handles its own errors.
+  using ActionObserver = std::function<void(const Incident& updated, IncidentAction action)>;
+  void SetActionObserver(ActionObserver observer) { action_observer_ = std::move(observer); }
 
  private:
   Result<size_t> PlaceAlerts(const std::vector<Alert>& alerts, TimeMs now);
@@ -89,6 +94,7 @@ class IncidentService {
   TimeMs next_deadline_ = 0;     // earliest pending group_wait; GUARDED_BY(wake_mu_)
   std::thread worker_;
   ActionGuard action_guard_;  // set before Start; read-only afterwards
+  ActionObserver action_observer_;  // set before Start; read-only afterwards
 };
 
 }  // namespace vakt::incident
