@@ -117,7 +117,11 @@ Status App::Build() {
   VAKT_ASSIGN_OR_RETURN(paging_, CreatePaging());
   VAKT_ASSIGN_OR_RETURN(auto loaded, Reload("startup"));
   (void)loaded;
-  queue_->SetListener([this](const ingest::CommittedBatch&) { incidents_->Notify(); });
+  // Re-sends of active alerts leave the dispatcher nothing to do (its group_wait deadlines wake
+  // it on their own); waking it per commit made it re-read every pending alert under load.
+  queue_->SetListener([this](const ingest::CommittedBatch& batch) {
+    if (ingest::ChangesDispatch(batch, clock_.NowMs())) incidents_->Notify();
+  });
   VAKT_RETURN_IF_ERROR(BootstrapAdminToken());
   {
     stabilise::StabiliseOptions stabilise_options;

@@ -5,6 +5,16 @@
 
 namespace vakt::ingest {
 
+bool ChangesDispatch(const CommittedBatch& batch, TimeMs now) {
+  for (const storage::AlertUpsert& upsert : batch.upserts) {
+    if (upsert.created) return true;
+  }
+  for (const Alert& alert : batch.alerts) {
+    if (!alert.ActiveAt(now)) return true;
+  }
+  return false;
+}
+
 CommitQueue::CommitQueue(storage::AlertStore& store, CommitQueueOptions options,
                          MetricsRegistry& metrics)
     : store_(store),
@@ -71,8 +81,8 @@ void CommitQueue::Run() {
       if (pending_.empty()) return;  // stopping and drained
       size_t alerts = 0;
       // Take whatever queued while the previous commit was syncing: that is the group.
-      while (!pending_.empty() &&
-             (group.empty() || alerts + pending_.front().alerts.size() <= options_.max_batch_alerts)) {
+      while (!pending_.empty() && (group.empty() || alerts + pending_.front().alerts.size() <=
+                                                        options_.max_batch_alerts)) {
         alerts += pending_.front().alerts.size();
         group.push_back(std::move(pending_.front()));
         pending_.pop_front();

@@ -16,8 +16,8 @@
 namespace vakt::ingest {
 
 struct CommitQueueOptions {
-  size_t capacity_alerts = 100'000;   // queued but uncommitted alerts before Submit refuses
-  size_t max_batch_alerts = 20'000;   // alerts per transaction
+  size_t capacity_alerts = 100'000;  // queued but uncommitted alerts before Submit refuses
+  size_t max_batch_alerts = 20'000;  // alerts per transaction
 };
 
 // CommittedBatch is what one transaction stored: every alert with its upsert outcome.
@@ -25,6 +25,12 @@ struct CommittedBatch {
   std::vector<Alert> alerts;
   std::vector<storage::AlertUpsert> upserts;
 };
+
+// ChangesDispatch says whether a committed batch holds anything the incident dispatcher acts on:
+// an alert that is new (or a new occurrence), or one that arrived already ended (a resolve).
+// A plain re-send of an active, known alert changes neither which alerts wait for an incident
+// nor which incidents can resolve; waking the dispatcher for those only repeats its last pass.
+bool ChangesDispatch(const CommittedBatch& batch, TimeMs now);
 
 // CommitQueue is the single alert writer and its group commit. HTTP handlers Submit parsed alerts
 // and block; one writer thread drains everything queued into one transaction, commits (one fsync

@@ -14,14 +14,17 @@ namespace {
 class ControlledStore : public storage::AlertStore {
  public:
   explicit ControlledStore(storage::AlertStore& inner) : inner_(inner) {}
-  Result<std::vector<storage::AlertUpsert>> UpsertAlerts(const std::vector<Alert>& alerts) override {
+  Result<std::vector<storage::AlertUpsert>> UpsertAlerts(
+      const std::vector<Alert>& alerts) override {
     calls.fetch_add(1);
     if (fail.load()) return Status::Unavailable("disk on fire");
     while (hold.load()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
     return inner_.UpsertAlerts(alerts);
   }
   Result<Alert> GetAlert(std::uint64_t fp) override { return inner_.GetAlert(fp); }
-  Result<Alert> FindByDedupKey(const std::string& key) override { return inner_.FindByDedupKey(key); }
+  Result<Alert> FindByDedupKey(const std::string& key) override {
+    return inner_.FindByDedupKey(key);
+  }
   Result<std::vector<Alert>> ListAlerts(const storage::AlertQuery& q) override {
     return inner_.ListAlerts(q);
   }
@@ -120,6 +123,25 @@ TEST_F(CommitQueueTest, ListenerSeesEveryCommittedAlert) {
   ASSERT_TRUE(queue.Submit({MakeAlert(1)}).ok());
   queue.Stop();
   EXPECT_EQ(seen.load(), 3u);
+}
+
+TEST(ChangesDispatchTest, OnlyNewOrEndedAlertsWakeTheDispatcher) {
+  Alert active;
+  active.labels = {{"alertname", "A"}};
+  active.fingerprint = Fingerprint(active.labels);
+  active.starts_at = 1000;
+  active.ends_at = 9000;
+  storage::AlertUpsert resent;
+  resent.fingerprint = active.fingerprint;
+  resent.revision = 5;
+  CommittedBatch batch;
+  batch.alerts = {active};
+  batch.upserts = {resent};
+  EXPECT_FALSE(ChangesDispatch(batch, 2000));  // re-send of an active, known alert
+  EXPECT_TRUE(ChangesDispatch(batch, 9000));   // arrived with endsAt already passed: a resolve
+  batch.upserts[0].created = true;
+  EXPECT_TRUE(ChangesDispatch(batch, 2000));  // new alert or new occurrence
+  EXPECT_FALSE(ChangesDispatch(CommittedBatch{}, 2000));
 }
 
 }  // namespace

@@ -6,6 +6,7 @@
 #include "common/time_format.h"
 #include "ingest/alertmanager_format.h"
 #include "ingest/pagerduty_format.h"
+#include "ingest/postable_fast_path.h"
 
 namespace vakt::ingest {
 
@@ -51,6 +52,13 @@ Result<IngestReport> IngestService::Commit(std::vector<Alert> alerts, FieldError
 }
 
 Result<IngestReport> IngestService::IngestAlertmanagerApi(std::string_view body) {
+  // Plain, valid bodies (what Prometheus sends) skip the DOM; anything else, including every
+  // error, goes through the strict parser below.
+  if (body.size() <= limits_.max_body_bytes) {
+    if (auto fast = TryParsePostableAlertsFast(body, clock_.NowMs(), limits_); fast) {
+      return Commit(std::move(*fast), {}, "alertmanager_api");
+    }
+  }
   VAKT_ASSIGN_OR_RETURN(auto json, Parse(body, limits_.max_body_bytes));
   ParsedAlerts parsed = ParsePostableAlerts(json, clock_.NowMs(), limits_);
   return Commit(std::move(parsed.alerts), std::move(parsed.errors), "alertmanager_api");

@@ -2,6 +2,7 @@
 
 #include <cstdlib>
 #include <filesystem>
+#include <random>
 #include <set>
 #include <unistd.h>
 #include <pqxx/pqxx>
@@ -166,6 +167,94 @@ TEST_P(AlertStoreContractTest, ReopeningAppliesNoMigrationTwice) {
 
 INSTANTIATE_TEST_SUITE_P(Engines, AlertStoreContractTest, ::testing::ValuesIn(ContractEngines()),
                          [](const auto& param_info) { return param_info.param; });
+
+// SQLite remembers the rows it wrote so a re-send becomes a narrow UPDATE (AlertResendIndex).
+// These tests hold that path to the full upsert's results.
+class SqliteResendPathTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::temp_directory_path() /
+           ("vakt-resend-" + std::to_string(::getpid()) + "-" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::filesystem::remove_all(dir_);
+  }
+  void TearDown() override { std::filesystem::remove_all(dir_); }
+  std::unique_ptr<Database> Open(const std::string& name) {
+    auto db = OpenDatabase("sqlite:" + (dir_ / name).string());
+    EXPECT_TRUE(db.ok()) << db.status().ToString();
+    return db.ok() ? std::move(*db) : nullptr;
+  }
+  static Alert Make(int instance, TimeMs starts, TimeMs ends, TimeMs updated,
+                    const std::string& summary) {
+    Alert alert;
+    alert.labels = {{"alertname", "FeatureDrift"}, {"instance", std::to_string(instance)}};
+    alert.annotations = {{"summary", summary}};
+    alert.fingerprint = Fingerprint(alert.labels);
+    alert.starts_at = starts;
+    alert.ends_at = ends;
+    alert.updated_at = updated;
+    return alert;
+  }
+  std::filesystem::path dir_;
+};
+
+TEST_F(SqliteResendPathTest, RandomResendsStoreWhatTheFullUpsertStores) {
+  // `warm` keeps one connection (its index fills up and re-sends take the narrow UPDATE);
+  // `cold` is reopened before every batch, so every alert goes through the upsert SQL.
+  auto warm = Open("warm.db");
+  ASSERT_NE(warm, nullptr);
+  std::mt19937 random(20261128);
+  auto pick = [&](int lo, int hi) { return std::uniform_int_distribution<int>(lo, hi)(random); };
+  for (int step = 0; step < 300; ++step) {
+    std::vector<Alert> batch;
+    int size = pick(1, 3);  // sometimes one fingerprint twice in a batch
+    for (int idx = 0; idx < size; ++idx) {
+      TimeMs starts = pick(0, 200) * 10;
+      Alert alert = Make(pick(0, 4), starts, starts + pick(0, 60) * 10, pick(0, 300) * 10,
+                         pick(0, 5) == 0 ? "changed" : "same");
+      if (pick(0, 9) == 0) alert.generator_url = "http://prometheus/graph";
+      batch.push_back(alert);
+    }
+    auto cold = Open("cold.db");
+    ASSERT_NE(cold, nullptr);
+    auto expected = cold->alerts().UpsertAlerts(batch);
+    auto actual = warm->alerts().UpsertAlerts(batch);
+    ASSERT_TRUE(expected.ok() && actual.ok());
+    for (size_t idx = 0; idx < batch.size(); ++idx) {
+      EXPECT_EQ((*actual)[idx].revision, (*expected)[idx].revision) << "step " << step;
+      EXPECT_EQ((*actual)[idx].created, (*expected)[idx].created) << "step " << step;
+    }
+  }
+  auto cold = Open("cold.db");
+  for (int instance = 0; instance <= 4; ++instance) {
+    std::uint64_t fingerprint = Make(instance, 0, 0, 0, "").fingerprint;
+    auto expected = cold->alerts().GetAlert(fingerprint);
+    auto actual = warm->alerts().GetAlert(fingerprint);
+    ASSERT_EQ(expected.ok(), actual.ok());
+    if (!expected.ok()) continue;
+    EXPECT_EQ(actual->starts_at, expected->starts_at);
+    EXPECT_EQ(actual->ends_at, expected->ends_at);
+    EXPECT_EQ(actual->updated_at, expected->updated_at);
+    EXPECT_EQ(actual->annotations, expected->annotations);
+    EXPECT_EQ(actual->generator_url, expected->generator_url);
+  }
+}
+
+TEST_F(SqliteResendPathTest, WriteByAnotherConnectionIsNotHiddenByRememberedRows) {
+  auto first = Open("shared.db");
+  auto second = Open("shared.db");
+  ASSERT_NE(first, nullptr);
+  ASSERT_NE(second, nullptr);
+  ASSERT_TRUE(first->alerts().UpsertAlerts({Make(1, 1000, 9000, 1000, "original")}).ok());
+  ASSERT_TRUE(second->alerts().UpsertAlerts({Make(1, 1000, 9000, 2000, "from elsewhere")}).ok());
+  // Same content as `first` remembers, newer update: the merge rule stores its annotations.
+  ASSERT_TRUE(first->alerts().UpsertAlerts({Make(1, 1000, 9500, 3000, "original")}).ok());
+  auto stored = second->alerts().GetAlert(Make(1, 0, 0, 0, "").fingerprint);
+  ASSERT_TRUE(stored.ok());
+  EXPECT_EQ(stored->annotations.at("summary"), "original");
+  EXPECT_EQ(stored->ends_at, 9500);
+  EXPECT_EQ(stored->updated_at, 3000);
+}
 
 TEST(OpenDatabaseTest, UnknownSchemeIsInvalidArgument) {
   auto db = OpenDatabase("mysql://localhost/vakt");

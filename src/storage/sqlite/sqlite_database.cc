@@ -37,8 +37,18 @@ ON CONFLICT (fingerprint) DO UPDATE SET
   source = excluded.source,
   dedup_key = coalesce(excluded.dedup_key, alerts.dedup_key),
   revision = alerts.revision + 1
-RETURNING revision, occurrence_rev
+RETURNING revision, occurrence_rev, starts_at, ends_at, updated_at,
+  labels = ?2 AND annotations = ?3 AND generator_url = ?7 AND source = ?8 AND dedup_key IS ?9
 )sql";
+
+// The re-send fast path (see AlertResendIndex): the merge was computed from the remembered row,
+// only times and revisions change. Without ends_at in SET, SQLite leaves alerts_ends_at alone.
+constexpr const char* kUpdateTimesSql =
+    "UPDATE alerts SET starts_at = ?2, updated_at = ?3, revision = ?4, occurrence_rev = ?5, "
+    "ends_at = ?6 WHERE fingerprint = ?1";
+constexpr const char* kUpdateTimesKeepEndSql =
+    "UPDATE alerts SET starts_at = ?2, updated_at = ?3, revision = ?4, occurrence_rev = ?5 "
+    "WHERE fingerprint = ?1";
 
 constexpr const char* kAlertColumns =
     "fingerprint, labels, annotations, starts_at, ends_at, updated_at, generator_url, source, "
@@ -143,6 +153,18 @@ Result<std::unique_ptr<Database>> SqliteDatabase::Open(const std::string& path,
                          &database->upsert_, nullptr) != SQLITE_OK) {
     return SqliteError(database->write_db_, "prepare upsert");
   }
+  if (sqlite3_prepare_v3(database->write_db_, kUpdateTimesSql, -1, SQLITE_PREPARE_PERSISTENT,
+                         &database->update_times_, nullptr) != SQLITE_OK ||
+      sqlite3_prepare_v3(database->write_db_, kUpdateTimesKeepEndSql, -1,
+                         SQLITE_PREPARE_PERSISTENT, &database->update_times_keep_end_,
+                         nullptr) != SQLITE_OK) {
+    return SqliteError(database->write_db_, "prepare re-send update");
+  }
+  if (sqlite3_prepare_v3(database->write_db_, "PRAGMA data_version", -1,
+                         SQLITE_PREPARE_PERSISTENT, &database->data_version_,
+                         nullptr) != SQLITE_OK) {
+    return SqliteError(database->write_db_, "prepare data_version");
+  }
   database->write_sql_ = std::make_unique<SqliteConnection>(database->write_db_);
   if (database->read_db_ != nullptr) {
     database->read_sql_ = std::make_unique<SqliteConnection>(database->read_db_);
@@ -165,6 +187,9 @@ SqliteDatabase::~SqliteDatabase() {
   write_sql_.reset();
   read_sql_.reset();
   sqlite3_finalize(upsert_);
+  sqlite3_finalize(update_times_);
+  sqlite3_finalize(update_times_keep_end_);
+  sqlite3_finalize(data_version_);
   sqlite3_close(read_db_);
   sqlite3_close(write_db_);
 }
@@ -206,12 +231,66 @@ Result<int> SqliteDatabase::SchemaVersion() {
   return sqlite3_column_int(stmt.get(), 0);
 }
 
+// UpdateTimes writes a merged row of the re-send fast path. Returns false (nothing written) when
+// the row is not there, so the caller falls back to the full upsert.
+Result<bool> SqliteDatabase::UpdateTimes(std::uint64_t fingerprint, const AlertRowState& before,
+                                         const AlertRowState& merged) {
+  const bool ends_changed = merged.ends_at != before.ends_at;
+  sqlite3_stmt* stmt = ends_changed ? update_times_ : update_times_keep_end_;
+  sqlite3_reset(stmt);
+  sqlite3_bind_int64(stmt, 1, FingerprintToSql(fingerprint));
+  sqlite3_bind_int64(stmt, 2, merged.starts_at);
+  sqlite3_bind_int64(stmt, 3, merged.updated_at);
+  sqlite3_bind_int64(stmt, 4, merged.revision);
+  sqlite3_bind_int64(stmt, 5, merged.occurrence_rev);
+  if (ends_changed) sqlite3_bind_int64(stmt, 6, merged.ends_at);
+  int rc = sqlite3_step(stmt);
+  sqlite3_reset(stmt);
+  if (rc != SQLITE_DONE) return SqliteError(write_db_, "update re-sent alert");
+  return sqlite3_changes(write_db_) == 1;
+}
+
 Result<std::vector<AlertUpsert>> SqliteDatabase::UpsertAlerts(const std::vector<Alert>& alerts) {
   std::lock_guard lock(write_mu_);
   VAKT_RETURN_IF_ERROR(Exec(write_db_, "BEGIN IMMEDIATE"));
+  // data_version changes when another connection (another process on the same file) committed:
+  // its writes may have touched remembered rows. Read inside the write lock, so nobody can
+  // commit between this check and our writes.
+  sqlite3_reset(data_version_);
+  if (sqlite3_step(data_version_) == SQLITE_ROW) {
+    std::int64_t version = sqlite3_column_int64(data_version_, 0);
+    if (version != seen_data_version_) resend_index_.Clear();
+    seen_data_version_ = version;
+  } else {
+    resend_index_.Clear();
+  }
+  sqlite3_reset(data_version_);
+  // The index is updated as rows are written (a batch may carry one fingerprint twice); if the
+  // transaction does not commit, it no longer matches the database and is dropped.
+  auto fail = [&](Status status) {
+    (void)Exec(write_db_, "ROLLBACK");
+    resend_index_.Clear();
+    return status;
+  };
   std::vector<AlertUpsert> results;
   results.reserve(alerts.size());
   for (const Alert& alert : alerts) {
+    AlertUpsert result;
+    result.fingerprint = alert.fingerprint;
+    const std::uint64_t content_hash = AlertContentHash(alert);
+    if (const AlertRowState* stored = resend_index_.Find(alert.fingerprint); stored != nullptr) {
+      if (auto merged = MergeResend(*stored, alert, content_hash); merged) {
+        auto written = UpdateTimes(alert.fingerprint, *stored, *merged);
+        if (!written.ok()) return fail(written.status());
+        if (*written) {
+          result.revision = merged->revision;
+          result.created = merged->occurrence_rev == merged->revision;
+          resend_index_.Put(alert.fingerprint, *merged);
+          results.push_back(result);
+          continue;
+        }
+      }
+    }
     std::string labels = EncodeLabels(alert.labels);
     std::string annotations = EncodeLabels(alert.annotations);
     sqlite3_reset(upsert_);
@@ -234,21 +313,29 @@ Result<std::vector<AlertUpsert>> SqliteDatabase::UpsertAlerts(const std::vector<
     if (sqlite3_step(upsert_) != SQLITE_ROW) {
       Status status = SqliteError(write_db_, "upsert alert");
       sqlite3_reset(upsert_);
-      (void)Exec(write_db_, "ROLLBACK");
-      return status;
+      return fail(status);
     }
-    AlertUpsert result;
-    result.fingerprint = alert.fingerprint;
     result.revision = sqlite3_column_int64(upsert_, 0);
     result.created = sqlite3_column_int64(upsert_, 1) == result.revision;
+    // Remember the row only when its content is now exactly the incoming alert's, so the hash
+    // stands for what is stored.
+    if (sqlite3_column_int64(upsert_, 5) == 1) {
+      AlertRowState state;
+      state.revision = result.revision;
+      state.occurrence_rev = sqlite3_column_int64(upsert_, 1);
+      state.starts_at = sqlite3_column_int64(upsert_, 2);
+      state.ends_at = sqlite3_column_int64(upsert_, 3);
+      state.updated_at = sqlite3_column_int64(upsert_, 4);
+      state.content_hash = content_hash;
+      resend_index_.Put(alert.fingerprint, state);
+    } else {
+      resend_index_.Erase(alert.fingerprint);
+    }
     results.push_back(result);
     sqlite3_step(upsert_);  // drain RETURNING so the statement completes
   }
   sqlite3_reset(upsert_);
-  if (Status status = Exec(write_db_, "COMMIT"); !status.ok()) {
-    (void)Exec(write_db_, "ROLLBACK");
-    return status;
-  }
+  if (Status status = Exec(write_db_, "COMMIT"); !status.ok()) return fail(status);
   return results;
 }
 

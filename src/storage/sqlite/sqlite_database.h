@@ -4,6 +4,7 @@
 #include <mutex>
 #include <string>
 
+#include "storage/alert_resend_index.h"
 #include "storage/database.h"
 
 struct sqlite3;
@@ -40,10 +41,18 @@ class SqliteDatabase final : public Database, public AlertStore {
   Status Migrate();
   Result<std::vector<Alert>> QueryAlerts(const std::string& where, long long bind_value,
                                          const std::string& bind_text, size_t limit);
+  Result<bool> UpdateTimes(std::uint64_t fingerprint, const AlertRowState& before,
+                           const AlertRowState& merged);
 
   std::mutex write_mu_;
   sqlite3* write_db_ = nullptr;   // GUARDED_BY(write_mu_)
   sqlite3_stmt* upsert_ = nullptr;  // GUARDED_BY(write_mu_)
+  sqlite3_stmt* update_times_ = nullptr;           // GUARDED_BY(write_mu_)
+  sqlite3_stmt* update_times_keep_end_ = nullptr;  // GUARDED_BY(write_mu_)
+  // Re-sends of rows this process wrote skip the upsert (see AlertResendIndex).
+  AlertResendIndex resend_index_;  // GUARDED_BY(write_mu_)
+  sqlite3_stmt* data_version_ = nullptr;  // GUARDED_BY(write_mu_)
+  std::int64_t seen_data_version_ = -1;   // GUARDED_BY(write_mu_)
   std::unique_ptr<SqlConnection> write_sql_;  // GUARDED_BY(write_mu_)
   std::mutex read_mu_;
   sqlite3* read_db_ = nullptr;  // GUARDED_BY(read_mu_)
