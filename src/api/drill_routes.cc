@@ -49,6 +49,39 @@ void RegisterDrillRoutes(HttpServer& server, const DrillRoutesContext& context) 
     return JsonResponse(201, *started);
   });
 
+  if (auto* schedules = context.schedules; schedules != nullptr) {
+    server.Route("POST", "/api/v1/drills/schedules", "drill_schedule_create",
+                 [schedules, tokens](const Request& request) {
+                   Response denied;
+                   auto principal = Authorize(*tokens, request, auth::Role::kResponder, denied);
+                   if (!principal) return denied;
+                   JsonLimits limits;
+                   limits.max_depth = 4;
+                   auto body = ParseJsonStrict(request.body.empty() ? "{}" : request.body, limits);
+                   if (!body.ok()) return ProblemResponse(body.status());
+                   auto created = schedules->Create(*body, principal->name);
+                   if (!created.ok()) return ProblemResponse(created.status());
+                   return JsonResponse(201, *created);
+                 });
+    server.Route("GET", "/api/v1/drills/schedules", "drill_schedule_list",
+                 [schedules](const Request&) {
+                   auto listed = schedules->List();
+                   if (!listed.ok()) return ProblemResponse(listed.status());
+                   return JsonResponse(200, *listed);
+                 });
+    server.Route("DELETE", R"(/api/v1/drills/schedules/([0-9]{1,15}))", "drill_schedule_delete",
+                 [schedules, tokens](const Request& request) {
+                   Response denied;
+                   auto principal = Authorize(*tokens, request, auth::Role::kResponder, denied);
+                   if (!principal) return denied;
+                   Status deleted = schedules->Delete(std::stoll(request.path_params.at(0)), principal->name);
+                   if (!deleted.ok()) return ProblemResponse(deleted);
+                   Response response;
+                   response.status = 204;
+                   return response;
+                 });
+  }
+
   server.Route("GET", "/api/v1/drills/scoreboard", "drill_scoreboard",
                [drills, clock = context.clock](const Request& request) {
                  auto window = ParseSinceWindow(request);

@@ -24,11 +24,15 @@
 #include "api/proposal_routes.h"
 #include "api/drill_routes.h"
 #include "api/report_routes.h"
+#include "common/crypto.h"
+#include "drill/drill_schedule_store.h"
+#include "drill/drill_scheduler.h"
 #include "drill/drill_service.h"
 #include "retro/response_metrics.h"
 #include "storage/sql_drill_store.h"
 #include "retro/proposal_service.h"
 #include "storage/sql_retro_proposal_store.h"
+#include "retro/retro_catch_up.h"
 #include "retro/retro_service.h"
 #include "storage/sql_diagnosis_store.h"
 #include "storage/sql_retro_store.h"
@@ -97,6 +101,10 @@ Status App::Build() {
   incidents_->SetActionGuard([this](const Incident& incident, incident::IncidentAction action) {
     return retros_->GuardAction(incident, action);
   });
+  incidents_->SetActionObserver([this](const Incident& incident, incident::IncidentAction action) {
+    retros_->OnAction(incident, action);
+  });
+  retro_catch_up_ = std::make_unique<retro::RetroCatchUp>(*retros_, std::chrono::seconds(30));
   proposal_store_ = std::make_unique<storage::SqlRetroProposalStore>(*database_);
   proposals_ = std::make_unique<retro::ProposalService>(
       *incidents_, *proposal_store_, clock_, [this](const std::string& actor) { return Reload(actor); });
@@ -106,6 +114,11 @@ Status App::Build() {
     drill_targets[runbook_id] = {target.acknowledge_ms, target.mitigate_ms, target.resolve_ms};
   }
   drills_ = std::make_unique<drill::DrillService>(*incidents_, *drill_store_, clock_, drill_targets);
+  drill_schedule_store_ = std::make_unique<drill::DrillScheduleStore>(*database_);
+  drill::DrillSchedulerOptions drill_scheduler_options;
+  drill_scheduler_options.instance_id = "vakt-" + RandomToken(6);
+  drill_scheduler_ = std::make_unique<drill::DrillScheduler>(*drills_, *drill_schedule_store_, clock_,
+                                                             drill_scheduler_options);
   response_metrics_ = std::make_unique<retro::ResponseMetrics>(*incidents_, *drill_store_, clock_, metrics_);
   catalog_store_ = std::make_unique<storage::SqlCatalogStore>(*database_);
   diagnosis_store_ = std::make_unique<storage::SqlDiagnosisStore>(*database_);
@@ -181,7 +194,7 @@ Status App::Build() {
   api::RegisterDiagnoseRoutes(*http_, {diagnoses_.get(), tokens_.get()});
   api::RegisterRetroRoutes(*http_, {retros_.get(), tokens_.get()});
   api::RegisterProposalRoutes(*http_, {proposals_.get(), tokens_.get()});
-  api::RegisterDrillRoutes(*http_, {drills_.get(), tokens_.get(), &clock_});
+  api::RegisterDrillRoutes(*http_, {drills_.get(), drill_scheduler_.get(), tokens_.get(), &clock_});
   api::RegisterReportRoutes(*http_, *response_metrics_);
   api::RegisterAuditRoutes(*http_, {database_.get(), &audit_->store(), &audit_->log(),
                                     &audit_->public_key(), audit_->origin(), tokens_.get(), &clock_});
@@ -191,7 +204,7 @@ Status App::Build() {
     if (draining_) return Status::Unavailable("draining");
     auto version = database_->SchemaVersion();
     return version.ok() ? Status::Ok() : version.status();
-  });
+  }, [this] { response_metrics_->RefreshGauges(); });
   sessions_ = std::make_unique<auth::SessionService>(*tokens_, clock_);
   api::AttachSessions(*tokens_, sessions_.get());
   api::SessionRoutesContext session_context{sessions_.get(), tokens_.get(), database_.get(), &clock_};
@@ -296,6 +309,8 @@ Status App::Start() {
   incidents_->Start();
   paging_->Start();
   stabilise_->service().Start();
+  drill_scheduler_->Start();
+  retro_catch_up_->Start();
   audit_->Start();
   VAKT_RETURN_IF_ERROR(event_stream_->Start());
   VAKT_ASSIGN_OR_RETURN(port_, http_->Bind(config_.listen_host, config_.listen_port));
@@ -315,6 +330,8 @@ void App::Stop() {
   if (incidents_) incidents_->Stop();
   if (paging_) paging_->Stop();  // a send in flight finishes; its lease covers a crash
   if (stabilise_) stabilise_->service().Stop();  // joins step runs; they record their ends
+  if (retro_catch_up_) retro_catch_up_->Stop();
+  if (drill_scheduler_) drill_scheduler_->Stop();  // a claimed run left unfinished is retaken after its lease
   if (audit_) audit_->Stop();  // last: its final checkpoint covers everything committed above
 }
 

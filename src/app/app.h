@@ -46,9 +46,12 @@ class SessionService;
 
 namespace vakt::drill {
 class DrillService;
+class DrillScheduleStore;
+class DrillScheduler;
 }
 namespace vakt::retro {
 class RetroService;
+class RetroCatchUp;
 class ResponseMetrics;
 class ProposalService;
 }
@@ -109,10 +112,13 @@ class App {
   std::unique_ptr<storage::SqlRetroStore> retro_store_;
   std::unique_ptr<storage::SqlDiagnosisStore> diagnosis_reader_;  // root cause for retros
   std::unique_ptr<retro::RetroService> retros_;
+  std::unique_ptr<retro::RetroCatchUp> retro_catch_up_;  // retros a crash kept from opening
   std::unique_ptr<storage::SqlRetroProposalStore> proposal_store_;
   std::unique_ptr<retro::ProposalService> proposals_;  // reviewed runbook changes
   std::unique_ptr<storage::SqlDrillStore> drill_store_;
   std::unique_ptr<drill::DrillService> drills_;
+  std::unique_ptr<drill::DrillScheduleStore> drill_schedule_store_;
+  std::unique_ptr<drill::DrillScheduler> drill_scheduler_;  // starts scheduled drills, claim-once
   std::unique_ptr<retro::ResponseMetrics> response_metrics_;  // MTTA / MTTR report and gauges
   std::unique_ptr<stabilise::Stabilise> stabilise_;  // issue 4: steps, approvals, evidence
   std::unique_ptr<storage::SqlCatalogStore> catalog_store_;  // API-defined pipelines

@@ -17,7 +17,8 @@ nlohmann::json Score(TimeMs started, TimeMs reached, TimeMs target) {
 DrillService::DrillService(incident::IncidentService& incidents, storage::SqlDrillStore& store,
                            const Clock& clock, std::map<std::string, DrillTarget> targets)
     : incidents_(incidents), store_(store), clock_(clock), targets_(std::move(targets)) {
-  if (auto found = targets_.find("default"); found != targets_.end()) default_target_ = found->second;
+  if (auto found = targets_.find("default"); found != targets_.end())
+    default_target_ = found->second;
 }
 
 const DrillTarget& DrillService::TargetFor(const std::string& runbook_id) const {
@@ -27,7 +28,7 @@ const DrillTarget& DrillService::TargetFor(const std::string& runbook_id) const 
 
 Result<nlohmann::json> DrillService::Start(const std::string& runbook_id,
                                            const std::string& scenario, const std::string& actor,
-                                           std::int64_t schedule_id) {
+                                           std::int64_t schedule_id, const std::string& group_key) {
   if (scenario != "drift" && scenario != "regression" && scenario != "infra") {
     return Status::InvalidArgument("scenario: must be drift, regression or infra");
   }
@@ -47,12 +48,14 @@ Result<nlohmann::json> DrillService::Start(const std::string& runbook_id,
   incident::SnapshotInputs inputs;
   inputs.alert = &alert;
   inputs.runbook = runbook;
-  inputs.pipeline = routing.catalog ? routing.catalog->FindPipeline(runbook->context.pipeline) : nullptr;
+  inputs.pipeline =
+      routing.catalog ? routing.catalog->FindPipeline(runbook->context.pipeline) : nullptr;
   inputs.now = now;
   Incident draft;
   draft.title = "[DRILL] " + runbook->metadata.title + " (" + scenario + ")";
   draft.severity = "drill";
-  draft.group_key = "drill/" + runbook_id + "/" + std::to_string(now);
+  draft.group_key =
+      group_key.empty() ? "drill/" + runbook_id + "/" + std::to_string(now) : group_key;
   draft.group_labels = alert.labels;
   draft.runbook_id = runbook->id();
   draft.runbook_version = std::to_string(runbook->metadata.version);
@@ -78,12 +81,24 @@ Result<nlohmann::json> DrillService::Start(const std::string& runbook_id,
   record.schedule_id = schedule_id;
   record.started_by = actor;
   VAKT_RETURN_IF_ERROR(store_.RecordDrill(record, now));
-  return nlohmann::json{{"id", created.Key()},
-                        {"title", created.title},
-                        {"drill", true},
-                        {"runbook", runbook_id},
-                        {"scenario", scenario},
-                        {"started_at", now}};
+  return nlohmann::json{{"id", created.Key()},   {"title", created.title}, {"drill", true},
+                        {"runbook", runbook_id}, {"scenario", scenario},   {"started_at", now}};
+}
+
+bool DrillService::HasRunbook(const std::string& runbook_id) const {
+  incident::Routing routing = incidents_.routing();
+  return routing.matcher && routing.matcher->runbooks().Find(runbook_id) != nullptr;
+}
+
+Status DrillService::RecordScheduledDrill(std::int64_t incident_id, const std::string& runbook_id,
+                                          const std::string& scenario, std::int64_t schedule_id) {
+  storage::DrillRecord record;
+  record.incident_id = incident_id;
+  record.runbook_id = runbook_id;
+  record.scenario = scenario;
+  record.schedule_id = schedule_id;
+  record.started_by = "system:drill-scheduler";
+  return store_.RecordDrill(record, clock_.NowMs());
 }
 
 Result<nlohmann::json> DrillService::Scoreboard(TimeMs since) {
@@ -92,7 +107,8 @@ Result<nlohmann::json> DrillService::Scoreboard(TimeMs since) {
   std::map<std::string, nlohmann::json> per_runbook;
   for (const auto& drill : drills) {
     const DrillTarget& target = TargetFor(drill.runbook_id);
-    nlohmann::json acknowledge = Score(drill.started_at, drill.acknowledged_at, target.acknowledge_ms);
+    nlohmann::json acknowledge =
+        Score(drill.started_at, drill.acknowledged_at, target.acknowledge_ms);
     nlohmann::json stabilise = Score(drill.started_at, drill.mitigated_at, target.mitigate_ms);
     nlohmann::json resolve = Score(drill.started_at, drill.resolved_at, target.resolve_ms);
     rows.push_back({{"incident", "INC-" + std::to_string(drill.incident_id)},
@@ -101,7 +117,8 @@ Result<nlohmann::json> DrillService::Scoreboard(TimeMs since) {
                     {"state", drill.state},
                     {"started_at", drill.started_at},
                     {"started_by", drill.started_by},
-                    {"schedule_id", drill.schedule_id > 0 ? nlohmann::json(drill.schedule_id) : nlohmann::json(nullptr)},
+                    {"schedule_id", drill.schedule_id > 0 ? nlohmann::json(drill.schedule_id)
+                                                          : nlohmann::json(nullptr)},
                     {"acknowledge", acknowledge},
                     {"stabilise", stabilise},
                     {"resolve", resolve},

@@ -31,8 +31,16 @@ class DrillService {
   // Start opens a drill of `runbook_id` for `scenario` (drift | regression | infra). Returns the
   // drill incident as JSON {id, title, drill, runbook, scenario}. InvalidArgument for an unknown
   // scenario, NotFound for an unknown runbook.
+  // A scheduled drill passes its schedule and a `group_key` naming the run, so that a run taken
+  // over after a crash can find the drill incident its first claimant opened.
   Result<nlohmann::json> Start(const std::string& runbook_id, const std::string& scenario,
-                               const std::string& actor, std::int64_t schedule_id = 0);
+                               const std::string& actor, std::int64_t schedule_id = 0,
+                               const std::string& group_key = "");
+  // HasRunbook says whether `runbook_id` is loaded now.
+  bool HasRunbook(const std::string& runbook_id) const;
+  // RecordScheduledDrill links an already opened scheduled drill incident (crash recovery).
+  Status RecordScheduledDrill(std::int64_t incident_id, const std::string& runbook_id,
+                              const std::string& scenario, std::int64_t schedule_id);
   // Scoreboard scores drills since `since`: time to acknowledge, stabilise (mitigate) and resolve
   // against the runbook's targets, steps skipped and failed; plus a per-runbook summary.
   Result<nlohmann::json> Scoreboard(TimeMs since);

@@ -6,10 +6,10 @@
 #include <cstdio>
 #include <fstream>
 
-#include "runbook/lint.h"
-#include "runbook/loader.h"
 #include "retro/line_diff.h"
 #include "retro/runbook_patch.h"
+#include "runbook/lint.h"
+#include "runbook/loader.h"
 
 namespace vakt::retro {
 namespace {
@@ -55,8 +55,9 @@ nlohmann::json ProposalToJson(const storage::RunbookProposal& proposal, bool wit
   nlohmann::json body = {
       {"id", proposal.id},
       {"runbook_id", proposal.runbook_id},
-      {"incident", proposal.incident_id > 0 ? nlohmann::json("INC-" + std::to_string(proposal.incident_id))
-                                            : nlohmann::json(nullptr)},
+      {"incident", proposal.incident_id > 0
+                       ? nlohmann::json("INC-" + std::to_string(proposal.incident_id))
+                       : nlohmann::json(nullptr)},
       {"origin", proposal.origin},
       {"author", proposal.author},
       {"message", proposal.message},
@@ -86,8 +87,10 @@ Result<nlohmann::json> ProposalService::Create(const std::string& runbook_id,
                                                const std::string& actor) {
   if (!body.is_object()) return Status::InvalidArgument("body: must be a JSON object");
   for (const auto& [key, value] : body.items()) {
-    if (key != "message" && key != "patch" && key != "yaml" && key != "incident" && key != "origin") {
-      return Status::InvalidArgument(key + ": unknown field (message, patch, yaml, incident, origin)");
+    if (key != "message" && key != "patch" && key != "yaml" && key != "incident" &&
+        key != "origin") {
+      return Status::InvalidArgument(key +
+                                     ": unknown field (message, patch, yaml, incident, origin)");
     }
   }
   incident::Routing routing = incidents_.routing();
@@ -100,35 +103,53 @@ Result<nlohmann::json> ProposalService::Create(const std::string& runbook_id,
   auto message = body.find("message");
   if (message == body.end() || !message->is_string() || message->get<std::string>().empty() ||
       message->get<std::string>().size() > kMaxMessageBytes) {
-    return Status::InvalidArgument(fmt::format("message: must be a non-empty string of at most {} bytes", kMaxMessageBytes));
+    return Status::InvalidArgument(
+        fmt::format("message: must be a non-empty string of at most {} bytes", kMaxMessageBytes));
   }
   draft.message = message->get<std::string>();
-  draft.origin = body.value("origin", std::string(body.contains("incident") ? "retro" : "manual"));
-  if (draft.origin != "retro" && draft.origin != "drill" && draft.origin != "manual") {
+  if (auto origin = body.find("origin"); origin != body.end() && !origin->is_string()) {
     return Status::InvalidArgument("origin: must be retro, drill or manual");
   }
+  bool from_drill = false;
   if (auto incident = body.find("incident"); incident != body.end() && !incident->is_null()) {
     auto id = incident->is_string() ? ParseIncidentKey(incident->get<std::string>()) : std::nullopt;
     if (!id) return Status::InvalidArgument("incident: must be an incident id like INC-7");
-    VAKT_RETURN_IF_ERROR(incidents_.store().GetIncident(*id).status());
+    VAKT_ASSIGN_OR_RETURN(Incident linked, incidents_.store().GetIncident(*id));
     draft.incident_id = *id;
+    from_drill = linked.drill;
+  }
+  // A drill's findings feed proposals exactly as a retro's do; the origin says which it was.
+  draft.origin = body.value("origin", std::string(draft.incident_id == 0 ? "manual"
+                                                  : from_drill           ? "drill"
+                                                                         : "retro"));
+  if (draft.origin != "retro" && draft.origin != "drill" && draft.origin != "manual") {
+    return Status::InvalidArgument("origin: must be retro, drill or manual");
+  }
+  if (draft.incident_id != 0 && (draft.origin == "drill") != from_drill) {
+    return Status::InvalidArgument(from_drill
+                                       ? "origin: the incident is a drill; origin must be drill"
+                                       : "origin: drill needs a drill incident");
   }
   bool has_patch = body.contains("patch");
   bool has_yaml = body.contains("yaml");
-  if (has_patch == has_yaml) return Status::InvalidArgument("patch: give exactly one of patch or yaml");
+  if (has_patch == has_yaml)
+    return Status::InvalidArgument("patch: give exactly one of patch or yaml");
   if (has_patch) {
-    VAKT_ASSIGN_OR_RETURN(draft.proposed_content, ApplyRunbookPatch(current->source_text, body["patch"]));
+    VAKT_ASSIGN_OR_RETURN(draft.proposed_content,
+                          ApplyRunbookPatch(current->source_text, body["patch"]));
     draft.patch = body["patch"].dump();
   } else {
     if (!body["yaml"].is_string() || body["yaml"].get<std::string>().size() > kMaxYamlBytes) {
-      return Status::InvalidArgument(fmt::format("yaml: must be a string of at most {} bytes", kMaxYamlBytes));
+      return Status::InvalidArgument(
+          fmt::format("yaml: must be a string of at most {} bytes", kMaxYamlBytes));
     }
     draft.proposed_content = body["yaml"].get<std::string>();
     draft.patch = "null";
   }
   // Validate exactly as a reload would: strict schema, then the linter's semantic checks.
   auto parsed = runbook::ParseRunbook(draft.proposed_content, current->source_path);
-  if (!parsed.ok()) return Status::InvalidArgument("proposed runbook: " + parsed.status().message());
+  if (!parsed.ok())
+    return Status::InvalidArgument("proposed runbook: " + parsed.status().message());
   if (parsed->id() != runbook_id) {
     return Status::InvalidArgument("yaml: metadata.id must stay " + runbook_id);
   }
@@ -145,8 +166,8 @@ Result<nlohmann::json> ProposalService::Create(const std::string& runbook_id,
   }
   VAKT_ASSIGN_OR_RETURN(auto stored, store_.Create(draft, clock_.NowMs()));
   nlohmann::json out = ProposalToJson(stored, true);
-  out["diff"] = UnifiedDiff(current->source_text, stored.proposed_content, runbook_id + " (current)",
-                            runbook_id + " (proposed)");
+  out["diff"] = UnifiedDiff(current->source_text, stored.proposed_content,
+                            runbook_id + " (current)", runbook_id + " (proposed)");
   return out;
 }
 
@@ -177,7 +198,8 @@ Result<nlohmann::json> ProposalService::Review(std::int64_t id, const nlohmann::
     }
     text = comment->get<std::string>();
   }
-  VAKT_ASSIGN_OR_RETURN(auto reviewed, store_.Review(id, decision == "approve", actor, text, clock_.NowMs()));
+  VAKT_ASSIGN_OR_RETURN(auto reviewed,
+                        store_.Review(id, decision == "approve", actor, text, clock_.NowMs()));
   return ProposalToJson(reviewed, false);
 }
 
@@ -195,7 +217,8 @@ Result<nlohmann::json> ProposalService::Apply(std::int64_t id, const std::string
                                       " changed since this proposal was made; propose again");
   }
   auto parsed = runbook::ParseRunbook(proposal.proposed_content, current->source_path);
-  if (!parsed.ok()) return Status::InvalidArgument("proposed runbook: " + parsed.status().message());
+  if (!parsed.ok())
+    return Status::InvalidArgument("proposed runbook: " + parsed.status().message());
   VAKT_RETURN_IF_ERROR(WriteFileAtomically(current->source_path, proposal.proposed_content));
   storage::RunbookVersion version;
   version.runbook_id = proposal.runbook_id;
@@ -214,7 +237,8 @@ Result<nlohmann::json> ProposalService::Apply(std::int64_t id, const std::string
   }
   nlohmann::json out = ProposalToJson(*applied, false);
   auto reloaded = reload_(actor);
-  out["reload"] = reloaded.ok() ? *reloaded : nlohmann::json({{"error", reloaded.status().message()}});
+  out["reload"] =
+      reloaded.ok() ? *reloaded : nlohmann::json({{"error", reloaded.status().message()}});
   return out;
 }
 

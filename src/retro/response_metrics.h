@@ -2,6 +2,9 @@
 
 #include <mutex>
 #include <nlohmann/json.hpp>
+#include <set>
+#include <string>
+#include <utility>
 
 #include "common/clock.h"
 #include "common/metrics.h"
@@ -13,15 +16,23 @@ namespace vakt::retro {
 
 // ResponseMetrics computes the response report (MTTA / MTTR p50 and p90 per pipeline, runbook,
 // team and severity; drills apart; runbook effectiveness) from the stored incidents and steps,
-// and publishes the overall and per-pipeline figures as gauges for GET /metrics. Thread-safe.
+// and the gauges for GET /metrics: the overall and per-pipeline figures over the last
+// `kGaugeWindowMs`, drills and real incidents apart, recomputed from the stored incidents when
+// scraped (one read of the window's milestones, at most once per `kGaugeMinIntervalMs`).
+// Thread-safe.
 class ResponseMetrics {
  public:
   ResponseMetrics(incident::IncidentService& incidents, storage::SqlDrillStore& store,
                   const Clock& clock, MetricsRegistry& metrics);
 
-  // Report computes the report over incidents opened in the last `window_ms` and refreshes the
-  // gauges (window label "report").
+  static constexpr TimeMs kGaugeWindowMs = 30LL * 24 * 3600 * 1000;
+  static constexpr TimeMs kGaugeMinIntervalMs = 1000;
+
+  // Report computes the report over incidents opened in the last `window_ms`.
   Result<nlohmann::json> Report(TimeMs window_ms);
+  // RefreshGauges recomputes the gauges from the stored incidents (a failure is logged and the
+  // previous values stay).
+  void RefreshGauges();
 
  private:
   void Publish(const nlohmann::json& report);
@@ -31,6 +42,9 @@ class ResponseMetrics {
   const Clock& clock_;
   MetricsRegistry& metrics_;
   std::mutex publish_mu_;
+  TimeMs refreshed_at_ = 0;  // GUARDED_BY(publish_mu_)
+  std::set<std::pair<std::string, std::string>>
+      published_;  // (kind, pipeline); GUARDED_BY(publish_mu_)
 };
 
 }  // namespace vakt::retro

@@ -1,9 +1,9 @@
 #include "retro/retro_service.h"
 
 #include <fmt/format.h>
+#include <spdlog/spdlog.h>
 
 #include <cctype>
-
 
 #include "common/time_format.h"
 #include "retro/timeline.h"
@@ -27,7 +27,8 @@ Result<std::string> StringField(const nlohmann::json& body, const char* key, siz
   if (value.size() > max_bytes) {
     return Status::InvalidArgument(fmt::format("{}: at most {} bytes", key, max_bytes));
   }
-  if (required && value.empty()) return Status::InvalidArgument(std::string(key) + ": must not be empty");
+  if (required && value.empty())
+    return Status::InvalidArgument(std::string(key) + ": must not be empty");
   return value;
 }
 
@@ -49,9 +50,11 @@ bool IsDate(const std::string& text) {
 
 // IsStepId accepts runbook step ids: a letter or digit, then letters, digits, '.', '_', '-'.
 bool IsStepId(const std::string& text) {
-  if (text.empty() || text.size() > 128 || !std::isalnum(static_cast<unsigned char>(text[0]))) return false;
+  if (text.empty() || text.size() > 128 || !std::isalnum(static_cast<unsigned char>(text[0])))
+    return false;
   for (char ch : text) {
-    if (!std::isalnum(static_cast<unsigned char>(ch)) && ch != '.' && ch != '_' && ch != '-') return false;
+    if (!std::isalnum(static_cast<unsigned char>(ch)) && ch != '.' && ch != '_' && ch != '-')
+      return false;
   }
   return true;
 }
@@ -88,6 +91,47 @@ Result<storage::StoredRetro> RetroService::OpenFor(std::int64_t incident_id,
   return retros_.Open(incident_id, actor, clock_.NowMs());
 }
 
+Result<storage::StoredRetro> RetroService::OpenAtResolve(std::int64_t incident_id,
+                                                         const std::string& trigger) {
+  VAKT_ASSIGN_OR_RETURN(auto leaves,
+                        retros_.IncidentAuditTrail(incident_id, options_.max_timeline_entries));
+  std::vector<AuditEntry> entries;
+  entries.reserve(leaves.size());
+  for (auto& leaf : leaves) {
+    entries.push_back({leaf.seq, leaf.time, leaf.action, leaf.subject, std::move(leaf.data)});
+  }
+  nlohmann::json timeline = TimelineToJson(BuildTimeline(std::move(entries)));
+  // The audit record carries the generated timeline's outline (phases in order and durations),
+  // so the log shows what the retro opened with; the entries themselves are the log already.
+  nlohmann::json phases = nlohmann::json::array();
+  for (const auto& entry : timeline["entries"]) phases.push_back(entry["phase"]);
+  nlohmann::json details = {{"trigger", trigger},
+                            {"timeline",
+                             {{"entries", timeline["entries"].size()},
+                              {"phases", phases},
+                              {"durations_ms", timeline["durations_ms"]}}}};
+  return retros_.Open(incident_id, "system:retro", clock_.NowMs(), details);
+}
+
+void RetroService::OnAction(const Incident& incident, incident::IncidentAction action) {
+  if (action != incident::IncidentAction::kResolve || incident.resolved_at == 0) return;
+  auto opened = OpenAtResolve(incident.id, "resolve");
+  if (!opened.ok()) {
+    spdlog::warn("retro of {} not opened at resolve (retried later): {}", incident.Key(),
+                 opened.status().ToString());
+  }
+}
+
+Result<int> RetroService::OpenPending(size_t limit) {
+  VAKT_ASSIGN_OR_RETURN(auto ids, retros_.ListResolvedWithoutRetro(limit));
+  int opened = 0;
+  for (std::int64_t id : ids) {
+    VAKT_RETURN_IF_ERROR(OpenAtResolve(id, "catch-up").status());
+    ++opened;
+  }
+  return opened;
+}
+
 Result<nlohmann::json> RetroService::View(std::int64_t incident_id, const std::string& actor) {
   Incident incident;
   VAKT_ASSIGN_OR_RETURN(storage::StoredRetro retro, OpenFor(incident_id, actor, &incident));
@@ -103,8 +147,10 @@ Result<nlohmann::json> RetroService::View(std::int64_t incident_id, const std::s
   if (diagnoses_ != nullptr) {
     auto diagnosis = diagnoses_->Latest(incident_id);
     if (diagnosis.ok()) {
-      suggested = {{"category", diagnosis->verdict}, {"score", diagnosis->score},
-                   {"diagnosed_at", diagnosis->created_at}, {"by", diagnosis->actor}};
+      suggested = {{"category", diagnosis->verdict},
+                   {"score", diagnosis->score},
+                   {"diagnosed_at", diagnosis->created_at},
+                   {"by", diagnosis->actor}};
     } else if (diagnosis.status().code() != StatusCode::kNotFound) {
       return diagnosis.status();
     }
@@ -130,30 +176,30 @@ Result<nlohmann::json> RetroService::View(std::int64_t incident_id, const std::s
                          {"created_by", item.created_by}});
   }
   std::string category = retro.root_cause_category;
-  return nlohmann::json{
-      {"incident",
-       {{"id", incident.Key()},
-        {"title", incident.title},
-        {"severity", incident.severity},
-        {"state", IncidentStateName(incident.state)},
-        {"pipeline", incident.pipeline},
-        {"drill", incident.drill},
-        {"runbook",
-         {{"id", incident.runbook_id},
-          {"version", incident.runbook_version},
-          {"content_hash", incident.runbook_hash}}}}},
-      {"state", retro.state},
-      {"opened_at", retro.opened_at},
-      {"completed_at", retro.completed_at > 0 ? nlohmann::json(retro.completed_at) : nlohmann::json(nullptr)},
-      {"completed_by", retro.completed_by},
-      {"summary", retro.summary},
-      {"root_cause_category", category},
-      {"suggested_root_cause", suggested},
-      {"contributing_factors", retro.contributing_factors},
-      {"required_to_close", options_.required_for.contains(incident.severity)},
-      {"timeline", TimelineToJson(timeline)},
-      {"annotations", annotation_list},
-      {"action_items", item_list}};
+  return nlohmann::json{{"incident",
+                         {{"id", incident.Key()},
+                          {"title", incident.title},
+                          {"severity", incident.severity},
+                          {"state", IncidentStateName(incident.state)},
+                          {"pipeline", incident.pipeline},
+                          {"drill", incident.drill},
+                          {"runbook",
+                           {{"id", incident.runbook_id},
+                            {"version", incident.runbook_version},
+                            {"content_hash", incident.runbook_hash}}}}},
+                        {"state", retro.state},
+                        {"opened_at", retro.opened_at},
+                        {"completed_at", retro.completed_at > 0 ? nlohmann::json(retro.completed_at)
+                                                                : nlohmann::json(nullptr)},
+                        {"completed_by", retro.completed_by},
+                        {"summary", retro.summary},
+                        {"root_cause_category", category},
+                        {"suggested_root_cause", suggested},
+                        {"contributing_factors", retro.contributing_factors},
+                        {"required_to_close", options_.required_for.contains(incident.severity)},
+                        {"timeline", TimelineToJson(timeline)},
+                        {"annotations", annotation_list},
+                        {"action_items", item_list}};
 }
 
 Result<nlohmann::json> RetroService::Update(std::int64_t incident_id, const nlohmann::json& body,
@@ -161,8 +207,9 @@ Result<nlohmann::json> RetroService::Update(std::int64_t incident_id, const nloh
   VAKT_RETURN_IF_ERROR(RequireObject(body));
   for (const auto& [key, value] : body.items()) {
     if (key != "summary" && key != "root_cause_category" && key != "contributing_factors") {
-      return Status::InvalidArgument(key + ": unknown field (summary, root_cause_category, "
-                                           "contributing_factors)");
+      return Status::InvalidArgument(key +
+                                     ": unknown field (summary, root_cause_category, "
+                                     "contributing_factors)");
     }
   }
   VAKT_ASSIGN_OR_RETURN(storage::StoredRetro retro, OpenFor(incident_id, actor, nullptr));
@@ -183,7 +230,8 @@ Result<nlohmann::json> RetroService::Update(std::int64_t incident_id, const nloh
     for (const auto& factor : factors) {
       if (!factor.is_string() || factor.get<std::string>().empty() ||
           factor.get<std::string>().size() > kMaxShortBytes * 5) {
-        return Status::InvalidArgument("contributing_factors: each must be a non-empty string of at most 1000 bytes");
+        return Status::InvalidArgument(
+            "contributing_factors: each must be a non-empty string of at most 1000 bytes");
       }
       retro.contributing_factors.push_back(factor.get<std::string>());
     }
@@ -207,7 +255,8 @@ Result<nlohmann::json> RetroService::AddActionItem(std::int64_t incident_id,
   }
   VAKT_ASSIGN_OR_RETURN(storage::StoredRetro retro, OpenFor(incident_id, actor, nullptr));
   if (retro.state == "completed") {
-    return Status::FailedPrecondition("the retro of INC-" + std::to_string(incident_id) + " is completed");
+    return Status::FailedPrecondition("the retro of INC-" + std::to_string(incident_id) +
+                                      " is completed");
   }
   VAKT_ASSIGN_OR_RETURN(auto stored, retros_.AddActionItem(item, clock_.NowMs()));
   return nlohmann::json{{"id", stored.id},         {"title", stored.title},
@@ -232,16 +281,20 @@ Result<nlohmann::json> RetroService::Annotate(std::int64_t incident_id, const st
   VAKT_ASSIGN_OR_RETURN(annotation.text, StringField(body, "text", kMaxTextBytes, false));
   VAKT_RETURN_IF_ERROR(incidents_.GetIncident(incident_id).status());
   VAKT_ASSIGN_OR_RETURN(auto stored, retros_.AddAnnotation(annotation, clock_.NowMs()));
-  return nlohmann::json{{"id", stored.id},     {"incident", "INC-" + std::to_string(incident_id)},
-                        {"step", stored.step_id}, {"kind", stored.kind},
-                        {"text", stored.text}, {"author", stored.author},
+  return nlohmann::json{{"id", stored.id},
+                        {"incident", "INC-" + std::to_string(incident_id)},
+                        {"step", stored.step_id},
+                        {"kind", stored.kind},
+                        {"text", stored.text},
+                        {"author", stored.author},
                         {"created_at", stored.created_at}};
 }
 
 Result<nlohmann::json> RetroService::Complete(std::int64_t incident_id, const std::string& actor) {
   VAKT_ASSIGN_OR_RETURN(storage::StoredRetro retro, OpenFor(incident_id, actor, nullptr));
   if (retro.root_cause_category.empty()) {
-    return Status::FailedPrecondition("root_cause_category: set it (PUT …/retro) before completing the retro");
+    return Status::FailedPrecondition(
+        "root_cause_category: set it (PUT …/retro) before completing the retro");
   }
   VAKT_RETURN_IF_ERROR(retros_.Complete(incident_id, actor, clock_.NowMs()).status());
   return View(incident_id, actor);
@@ -253,39 +306,51 @@ Result<std::string> RetroService::Markdown(std::int64_t incident_id, const std::
   std::string out = fmt::format("# Retro: {} — {}\n\n", incident["id"].get<std::string>(),
                                 incident["title"].get<std::string>());
   if (incident["drill"].get<bool>()) out += "**[DRILL]** This incident was a drill.\n\n";
-  out += fmt::format("- Severity: {}\n- Pipeline: {}\n- Runbook: {} v{} (sha256 {})\n- Retro: {}\n\n",
-                     incident["severity"].get<std::string>(), incident["pipeline"].get<std::string>(),
-                     incident["runbook"]["id"].get<std::string>(),
-                     incident["runbook"]["version"].get<std::string>(),
-                     incident["runbook"]["content_hash"].get<std::string>(),
-                     view["state"].get<std::string>());
+  out += fmt::format(
+      "- Severity: {}\n- Pipeline: {}\n- Runbook: {} v{} (sha256 {})\n- Retro: {}\n\n",
+      incident["severity"].get<std::string>(), incident["pipeline"].get<std::string>(),
+      incident["runbook"]["id"].get<std::string>(),
+      incident["runbook"]["version"].get<std::string>(),
+      incident["runbook"]["content_hash"].get<std::string>(), view["state"].get<std::string>());
   const auto& durations = view["timeline"]["durations_ms"];
   out += "## Response\n\n| milestone | time from detection |\n| --- | --- |\n";
   out += "| acknowledged | " + Minutes(durations["to_acknowledge"]) + " |\n";
   out += "| mitigated | " + Minutes(durations["to_mitigate"]) + " |\n";
   out += "| resolved | " + Minutes(durations["to_resolve"]) + " |\n\n";
-  out += "## Summary\n\n" + (view["summary"].get<std::string>().empty() ? std::string("(none yet)") : view["summary"].get<std::string>()) + "\n\n";
-  out += "## Root cause\n\n" + (view["root_cause_category"].get<std::string>().empty() ? std::string("(not set)") : view["root_cause_category"].get<std::string>()) + "\n";
+  out += "## Summary\n\n" +
+         (view["summary"].get<std::string>().empty() ? std::string("(none yet)")
+                                                     : view["summary"].get<std::string>()) +
+         "\n\n";
+  out += "## Root cause\n\n" +
+         (view["root_cause_category"].get<std::string>().empty()
+              ? std::string("(not set)")
+              : view["root_cause_category"].get<std::string>()) +
+         "\n";
   if (view["suggested_root_cause"].is_object()) {
-    out += "\nTriage suggested: " + view["suggested_root_cause"]["category"].get<std::string>() + "\n";
+    out +=
+        "\nTriage suggested: " + view["suggested_root_cause"]["category"].get<std::string>() + "\n";
   }
   out += "\n## Contributing factors\n\n";
   if (view["contributing_factors"].empty()) out += "(none)\n";
-  for (const auto& factor : view["contributing_factors"]) out += "- " + factor.get<std::string>() + "\n";
+  for (const auto& factor : view["contributing_factors"])
+    out += "- " + factor.get<std::string>() + "\n";
   out += "\n## Timeline\n\n| time (UTC) | phase | actor | what |\n| --- | --- | --- | --- |\n";
   for (const auto& entry : view["timeline"]["entries"]) {
     std::string what = entry["action"].get<std::string>();
-    if (!entry["detail"].get<std::string>().empty()) what += ": " + entry["detail"].get<std::string>();
-    for (char& ch : what) if (ch == '|' || ch == '\n') ch = ' ';
+    if (!entry["detail"].get<std::string>().empty())
+      what += ": " + entry["detail"].get<std::string>();
+    for (char& ch : what)
+      if (ch == '|' || ch == '\n') ch = ' ';
     out += fmt::format("| {} | {} | {} | {} |\n", FormatRfc3339(entry["time"].get<TimeMs>()),
                        entry["phase"].get<std::string>(), entry["actor"].get<std::string>(), what);
   }
   out += "\n## Step annotations\n\n";
   if (view["annotations"].empty()) out += "(none)\n";
   for (const auto& annotation : view["annotations"]) {
-    out += fmt::format("- `{}` {} ({}): {}\n", annotation["step"].get<std::string>(),
-                       annotation["kind"].get<std::string>(), annotation["author"].get<std::string>(),
-                       annotation["text"].get<std::string>());
+    out +=
+        fmt::format("- `{}` {} ({}): {}\n", annotation["step"].get<std::string>(),
+                    annotation["kind"].get<std::string>(), annotation["author"].get<std::string>(),
+                    annotation["text"].get<std::string>());
   }
   out += "\n## Action items\n\n";
   if (view["action_items"].empty()) out += "(none)\n";
@@ -303,9 +368,10 @@ Status RetroService::GuardAction(const Incident& incident, incident::IncidentAct
   auto retro = retros_.Get(incident.id);
   if (retro.ok() && retro->state == "completed") return Status::Ok();
   if (!retro.ok() && retro.status().code() != StatusCode::kNotFound) return retro.status();
-  return Status::FailedPrecondition(fmt::format(
-      "{} is {}: its retro must be completed before it can close (POST /api/v1/incidents/{}/retro/complete)",
-      incident.Key(), incident.severity, incident.Key()));
+  return Status::FailedPrecondition(
+      fmt::format("{} is {}: its retro must be completed before it can close (POST "
+                  "/api/v1/incidents/{}/retro/complete)",
+                  incident.Key(), incident.severity, incident.Key()));
 }
 
 }  // namespace vakt::retro

@@ -20,9 +20,11 @@ struct RetroOptions {
   size_t max_timeline_entries = 2000;
 };
 
-// RetroService runs incident retrospectives: a retro opens for every resolved (or closed)
-// incident the first time anyone looks at or writes to it — the same moment for every reader,
-// since the timeline is generated from the audit log and not copied — and can gate the close.
+// RetroService runs incident retrospectives: a retro opens when its incident resolves (OnAction,
+// wired as IncidentService's ActionObserver), audited with the timeline generated from the audit
+// log at that moment; OpenPending opens the ones a crash between the resolve and that hook left
+// unopened. The timeline served later is generated again from the same log, so it also shows
+// what happened after the resolve (retro edits, close). A retro can gate the close.
 // Thread-safe (the stores are).
 class RetroService {
  public:
@@ -52,7 +54,16 @@ class RetroService {
   // (FailedPrecondition); every other action passes. Wired as IncidentService's ActionGuard.
   Status GuardAction(const Incident& incident, incident::IncidentAction action);
 
+  // OnAction opens the retro of an incident that was just resolved ("retro.open" by
+  // system:retro, with the timeline's phases and durations in the audit details). Errors are
+  // logged; OpenPending retries them.
+  void OnAction(const Incident& incident, incident::IncidentAction action);
+  // OpenPending opens the retros of up to `limit` resolved incidents that have none; returns how
+  // many it opened.
+  Result<int> OpenPending(size_t limit);
+
  private:
+  Result<storage::StoredRetro> OpenAtResolve(std::int64_t incident_id, const std::string& trigger);
   Result<storage::StoredRetro> OpenFor(std::int64_t incident_id, const std::string& actor,
                                        Incident* incident_out);
 

@@ -57,7 +57,7 @@ Status NoRetro(std::int64_t incident_id) {
 }  // namespace
 
 Result<StoredRetro> SqlRetroStore::Open(std::int64_t incident_id, const std::string& actor,
-                                        TimeMs now) {
+                                        TimeMs now, const nlohmann::json& details) {
   StoredRetro retro;
   Status status = RunInWriteTransaction(database_, [&](SqlConnection& conn) -> Status {
     VAKT_ASSIGN_OR_RETURN(auto existing, Find(conn, incident_id));
@@ -69,17 +69,40 @@ Result<StoredRetro> SqlRetroStore::Open(std::int64_t incident_id, const std::str
     retro.incident_id = incident_id;
     retro.opened_at = now;
     retro.updated_at = now;
-    VAKT_RETURN_IF_ERROR(
+    // PostgreSQL: another instance may insert between the read above and this insert.
+    VAKT_ASSIGN_OR_RETURN(
+        auto inserted,
         conn.Query("INSERT INTO retros (incident_id, state, opened_at, updated_at, completed_at, "
                    "completed_by, summary, root_cause_category, contributing_factors) VALUES ($1, "
-                   "'open', $2, $2, 0, '', '', '', '[]')",
-                   {incident_id, now})
-            .status());
-    VAKT_RETURN_IF_ERROR(Audit(conn, actor, "retro.open", Subject(incident_id), {}, now));
+                   "'open', $2, $2, 0, '', '', '', '[]') ON CONFLICT (incident_id) DO NOTHING "
+                   "RETURNING incident_id",
+                   {incident_id, now}));
+    if (inserted.empty()) {
+      VAKT_ASSIGN_OR_RETURN(auto raced, Find(conn, incident_id));
+      if (raced) retro = *raced;
+      return Status::Ok();
+    }
+    VAKT_RETURN_IF_ERROR(Audit(conn, actor, "retro.open", Subject(incident_id),
+                               details.is_object() ? details : nlohmann::json::object(), now));
     return Status::Ok();
   });
   if (!status.ok()) return status;
   return retro;
+}
+
+Result<std::vector<std::int64_t>> SqlRetroStore::ListResolvedWithoutRetro(size_t limit) {
+  std::vector<std::int64_t> ids;
+  Status status = database_.RunRead([&](SqlConnection& conn) -> Status {
+    VAKT_ASSIGN_OR_RETURN(
+        auto rows, conn.Query("SELECT i.id FROM incidents i WHERE i.resolved_at > 0 AND NOT EXISTS "
+                              "(SELECT 1 FROM retros r WHERE r.incident_id = i.id) ORDER BY i.id "
+                              "LIMIT $1",
+                              {static_cast<std::int64_t>(limit)}));
+    for (const SqlRow& row : rows) ids.push_back(row.Int(0));
+    return Status::Ok();
+  });
+  if (!status.ok()) return status;
+  return ids;
 }
 
 Result<StoredRetro> SqlRetroStore::Get(std::int64_t incident_id) {

@@ -61,8 +61,13 @@ class SqlRetroStore {
  public:
   explicit SqlRetroStore(Database& database) : database_(database) {}
 
-  // Open creates the incident's retro if it has none ("retro.open", audited) and returns it.
-  Result<StoredRetro> Open(std::int64_t incident_id, const std::string& actor, TimeMs now);
+  // Open creates the incident's retro if it has none ("retro.open", audited with `details`) and
+  // returns it. Two instances opening the same retro at once write one row and one record.
+  Result<StoredRetro> Open(std::int64_t incident_id, const std::string& actor, TimeMs now,
+                           const nlohmann::json& details = nlohmann::json::object());
+  // ListResolvedWithoutRetro returns up to `limit` ids of resolved (or closed) incidents that
+  // have no retro yet, oldest first: the retros a crash kept from opening at resolve time.
+  Result<std::vector<std::int64_t>> ListResolvedWithoutRetro(size_t limit);
   // Get returns the retro, or NotFound.
   Result<StoredRetro> Get(std::int64_t incident_id);
   // Update stores summary, root cause category and factors ("retro.update"). FailedPrecondition

@@ -35,6 +35,7 @@ const std::vector<PortableMigration>& PortableMigrations() {
       RunbookHistorySchema(),
       DiagnosisSchema(),
       CatalogSchema(),
+      DrillScheduleSchema(),
       OncallPeopleSchema(),
       DrillScheduleSchema(),
       GroupNoticeSchema(),
