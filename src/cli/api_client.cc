@@ -68,6 +68,15 @@ Result<ApiResponse> ApiClient::Post(const std::string& path, const std::string& 
   return Convert(client.Post(path, headers, json_body, "application/json"), host_, port_);
 }
 
+Result<ApiResponse> ApiClient::Put(const std::string& path, const std::string& json_body) {
+  httplib::Client client(host_, port_);
+  client.set_connection_timeout(5);
+  client.set_read_timeout(30);
+  httplib::Headers headers;
+  if (!token_.empty()) headers.emplace("Authorization", "Bearer " + token_);
+  return Convert(client.Put(path, headers, json_body, "application/json"), host_, port_);
+}
+
 Result<ApiResponse> ApiClient::Delete(const std::string& path) {
   httplib::Client client(host_, port_);
   client.set_connection_timeout(5);

@@ -22,6 +22,7 @@ class ApiClient {
 
   Result<ApiResponse> Get(const std::string& path_and_query);
   Result<ApiResponse> Post(const std::string& path, const std::string& json_body);
+  Result<ApiResponse> Put(const std::string& path, const std::string& json_body);
   Result<ApiResponse> Delete(const std::string& path);
 
  private:

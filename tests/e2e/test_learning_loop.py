@@ -177,6 +177,48 @@ class LearningLoopCase(VaktTestCase):
         self.assertEqual(retro["state"], "open")
         self.assertEqual(len([r for r in self.audit("incident/" + key) if r["action"] == "retro.open"]), 1)
 
+    def test_retro_through_the_cli_annotation_to_completed_close(self):
+        vakt = self.vakt
+        key = self.open_incident()
+        # During the incident a responder remarks on a step from the CLI.
+        annotated = base.run_cli(vakt, ["retro", "annotate", key, "look", "--kind", "slow",
+                                        "--text", "took 20 minutes to find"])
+        self.assertEqual(annotated.returncode, 0, annotated.stderr)
+        bad_kind = base.run_cli(vakt, ["retro", "annotate", key, "look", "--kind", "boring"])
+        self.assertEqual(bad_kind.returncode, 2, bad_kind.stderr)
+        self.assertIn("kind", bad_kind.stderr)
+        for action in ("acknowledge", "resolve"):
+            self.assertStatus(vakt.post("/api/v1/incidents/%s/%s" % (key, action), {}), 200, action)
+        # critical requires a completed retro before close.
+        self.assertProblem(vakt.post("/api/v1/incidents/%s/close" % key, {}), 409, "retro")
+        premature = base.run_cli(vakt, ["retro", "complete", key])
+        self.assertEqual(premature.returncode, 1, premature.stderr)
+        self.assertIn("root_cause_category", premature.stderr)
+        updated = base.run_cli(vakt, ["retro", "update", key, "--root-cause", "data-drift", "--summary",
+                                      "feature pipeline lagged", "--factor", "no freshness check",
+                                      "--factor", "dashboard hard to find"])
+        self.assertEqual(updated.returncode, 0, updated.stderr)
+        bad_due = base.run_cli(vakt, ["retro", "action-item", key, "--title", "x", "--owner", "team:ml",
+                                      "--due", "next week"])
+        self.assertEqual(bad_due.returncode, 2, bad_due.stderr)
+        self.assertIn("due_date", bad_due.stderr)
+        item = base.run_cli(vakt, ["retro", "action-item", key, "--title", "Link the dashboard",
+                                   "--owner", "team:ml", "--due", "2027-02-01"])
+        self.assertEqual(item.returncode, 0, item.stderr)
+        completed = base.run_cli(vakt, ["retro", "complete", key])
+        self.assertEqual(completed.returncode, 0, completed.stderr)
+        self.assertStatus(vakt.post("/api/v1/incidents/%s/close" % key, {}), 200, "close")
+        retro = vakt.get("/api/v1/incidents/%s/retro" % key).json()
+        self.assertEqual(retro["state"], "completed")
+        self.assertEqual(retro["contributing_factors"], ["no freshness check", "dashboard hard to find"])
+        self.assertEqual([(i["owner"], i["due_date"]) for i in retro["action_items"]], [("team:ml", "2027-02-01")])
+        markdown = base.run_cli(vakt, ["retro", "export", key]).stdout
+        for text in ("took 20 minutes to find", "slow", "Link the dashboard", "2027-02-01", "data-drift"):
+            self.assertIn(text, markdown)
+        actions = [r["action"] for r in self.audit("incident/" + key)]
+        for action in ("retro.open", "retro.update", "retro.complete", "incident.closed"):
+            self.assertTrue(any(a == action for a in actions), (action, actions))
+
     # -- metrics at scrape time -------------------------------------------------------------------
     def gauge(self, vakt, name, **labels):
         wanted = name + "{" + ",".join('%s="%s"' % kv for kv in sorted(labels.items())) + "} "
