@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <regex>
 #include <thread>
 
 #include "api/auth_guard.h"
@@ -18,6 +19,8 @@
 #include "api/token_routes.h"
 #include "api/web_routes.h"
 #include "auth/session.h"
+#include "storage/sql_audit_append.h"
+#include "storage/sql_event_feed.h"
 #include "storage/sql_incident_store.h"
 
 namespace vakt::api {
@@ -92,6 +95,13 @@ class ConsoleServer {
     return *storage::LatestEventId(*database_);
   }
 
+  // Audit appends one audit record, as a step transition or evidence capture would.
+  void Audit(const std::string& action, const std::string& subject) {
+    audit::AuditEvent event{"user:rita", action, subject, nlohmann::json::object(), ""};
+    ASSERT_TRUE(storage::RecordAuditEvent(*database_, event, clock_.NowMs()).ok());
+  }
+  auth::TokenService& tokens() { return *tokens_; }
+
   FakeClock& clock() { return clock_; }
   EventStream& stream() { return *stream_; }
   const std::string& admin_token() const { return admin_token_; }
@@ -130,8 +140,8 @@ struct Login {
 
 Login LogIn(const ConsoleServer& server, const std::string& token) {
   auto client = server.Client();
-  auto response = client.Post("/api/v1/session", nlohmann::json({{"token", token}}).dump(),
-                              "application/json");
+  auto response =
+      client.Post("/api/v1/session", nlohmann::json({{"token", token}}).dump(), "application/json");
   EXPECT_TRUE(response);
   EXPECT_EQ(response->status, 201) << response->body;
   Login login;
@@ -140,6 +150,11 @@ Login LogIn(const ConsoleServer& server, const std::string& token) {
   login.csrf = nlohmann::json::parse(response->body).at("csrf_token");
   return login;
 }
+
+httplib::Headers Bearer(const std::string& token) { return {{"Authorization", "Bearer " + token}}; }
+
+std::string ReadStream(const ConsoleServer& server, httplib::Headers headers,
+                       const std::string& until, int seconds = 5, int* status = nullptr);
 
 std::string MintBody(const std::string& name) {
   return nlohmann::json({{"name", name}, {"role", "responder"}}).dump();
@@ -181,7 +196,8 @@ TEST(ConsoleSessionTest, CookieMutationNeedsTheSessionsCsrfToken) {
   ConsoleServer server;
   Login login = LogIn(server, server.admin_token());
   auto client = server.Client();
-  auto without = client.Post("/api/v1/tokens", {{"Cookie", login.cookie}}, MintBody("a"), "application/json");
+  auto without =
+      client.Post("/api/v1/tokens", {{"Cookie", login.cookie}}, MintBody("a"), "application/json");
   ASSERT_TRUE(without);
   EXPECT_EQ(without->status, 403);
   EXPECT_NE(without->body.find("X-CSRF-Token"), std::string::npos);
@@ -189,8 +205,9 @@ TEST(ConsoleSessionTest, CookieMutationNeedsTheSessionsCsrfToken) {
                            MintBody("a"), "application/json");
   ASSERT_TRUE(wrong);
   EXPECT_EQ(wrong->status, 403);
-  auto right = client.Post("/api/v1/tokens", {{"Cookie", login.cookie}, {"X-CSRF-Token", login.csrf}},
-                           MintBody("a"), "application/json");
+  auto right =
+      client.Post("/api/v1/tokens", {{"Cookie", login.cookie}, {"X-CSRF-Token", login.csrf}},
+                  MintBody("a"), "application/json");
   ASSERT_TRUE(right);
   EXPECT_EQ(right->status, 201) << right->body;
 }
@@ -208,12 +225,14 @@ TEST(ConsoleSessionTest, BearerCallersNeedNoCsrfAndRolesStillApply) {
   ASSERT_TRUE(again);
   EXPECT_EQ(again->status, 403);
   Login viewer = LogIn(server, server.viewer_token());
-  auto by_viewer = client.Post("/api/v1/tokens", {{"Cookie", viewer.cookie}, {"X-CSRF-Token", viewer.csrf}},
-                               MintBody("y"), "application/json");
+  auto by_viewer =
+      client.Post("/api/v1/tokens", {{"Cookie", viewer.cookie}, {"X-CSRF-Token", viewer.csrf}},
+                  MintBody("y"), "application/json");
   ASSERT_TRUE(by_viewer);
   EXPECT_EQ(by_viewer->status, 403);
-  auto bad_role = client.Post("/api/v1/tokens", {{"Authorization", "Bearer " + server.admin_token()}},
-                              R"({"name":"z","role":"root"})", "application/json");
+  auto bad_role =
+      client.Post("/api/v1/tokens", {{"Authorization", "Bearer " + server.admin_token()}},
+                  R"({"name":"z","role":"root"})", "application/json");
   ASSERT_TRUE(bad_role);
   EXPECT_EQ(bad_role->status, 400);
   EXPECT_NE(bad_role->body.find("role"), std::string::npos);
@@ -224,7 +243,8 @@ TEST(ConsoleSessionTest, SessionsExpireAndLogoutEndsThem) {
   Login first = LogIn(server, server.admin_token());
   Login second = LogIn(server, server.admin_token());
   auto client = server.Client();
-  auto logout = client.Delete("/api/v1/session", {{"Cookie", first.cookie}, {"X-CSRF-Token", first.csrf}});
+  auto logout =
+      client.Delete("/api/v1/session", {{"Cookie", first.cookie}, {"X-CSRF-Token", first.csrf}});
   ASSERT_TRUE(logout);
   EXPECT_EQ(logout->status, 204);
   EXPECT_NE(logout->get_header_value("Set-Cookie").find("Max-Age=0"), std::string::npos);
@@ -232,10 +252,54 @@ TEST(ConsoleSessionTest, SessionsExpireAndLogoutEndsThem) {
   EXPECT_EQ(client.Get("/api/v1/session", {{"Cookie", second.cookie}})->status, 200);
   server.clock().Advance(13LL * 3600 * 1000);
   EXPECT_EQ(client.Get("/api/v1/session", {{"Cookie", second.cookie}})->status, 401);
-  auto stale = client.Post("/api/v1/tokens", {{"Cookie", second.cookie}, {"X-CSRF-Token", second.csrf}},
-                           MintBody("late"), "application/json");
+  auto stale =
+      client.Post("/api/v1/tokens", {{"Cookie", second.cookie}, {"X-CSRF-Token", second.csrf}},
+                  MintBody("late"), "application/json");
   ASSERT_TRUE(stale);
   EXPECT_EQ(stale->status, 401);
+}
+
+TEST(ConsoleSessionTest, RevokingTheTokenEndsTheSessionsItOpened) {
+  ConsoleServer server;
+  auto client = server.Client();
+  auto minted = client.Post("/api/v1/tokens", Bearer(server.admin_token()), MintBody("rita"),
+                            "application/json");
+  ASSERT_TRUE(minted);
+  ASSERT_EQ(minted->status, 201) << minted->body;
+  Login rita = LogIn(server, nlohmann::json::parse(minted->body).at("token"));
+  Login vera = LogIn(server, server.viewer_token());
+  ASSERT_EQ(client.Get("/api/v1/session", {{"Cookie", rita.cookie}})->status, 200);
+
+  auto by_viewer =
+      client.Delete("/api/v1/tokens/rita", {{"Cookie", vera.cookie}, {"X-CSRF-Token", vera.csrf}});
+  ASSERT_TRUE(by_viewer);
+  EXPECT_EQ(by_viewer->status, 403);
+  auto revoked = client.Delete("/api/v1/tokens/rita", Bearer(server.admin_token()));
+  ASSERT_TRUE(revoked);
+  EXPECT_EQ(revoked->status, 204) << revoked->body;
+
+  // The cookie itself is still in the browser: the server must refuse it, for reads and streams.
+  EXPECT_EQ(client.Get("/api/v1/session", {{"Cookie", rita.cookie}})->status, 401);
+  int status = 0;
+  ReadStream(server, {{"Cookie", rita.cookie}}, "never", 1, &status);
+  EXPECT_EQ(status, 401);
+  // Other people's sessions are untouched; revoking again names what is missing.
+  EXPECT_EQ(client.Get("/api/v1/session", {{"Cookie", vera.cookie}})->status, 200);
+  auto again = client.Delete("/api/v1/tokens/rita", Bearer(server.admin_token()));
+  ASSERT_TRUE(again);
+  EXPECT_EQ(again->status, 404);
+  EXPECT_NE(again->body.find("rita"), std::string::npos);
+}
+
+TEST(ConsoleSessionTest, ReMintingATokenWithAnotherRoleDoesNotReviveTheOldSession) {
+  ConsoleServer server;
+  auto rita_token = server.tokens().CreateToken("rita", auth::Role::kAdmin);
+  ASSERT_TRUE(rita_token.ok());
+  Login rita = LogIn(server, *rita_token);
+  ASSERT_TRUE(server.tokens().Revoke("rita").ok());
+  ASSERT_TRUE(server.tokens().CreateToken("rita", auth::Role::kViewer).ok());
+  // Same name, new token: the session opened with the old one stays ended.
+  EXPECT_EQ(server.Client().Get("/api/v1/session", {{"Cookie", rita.cookie}})->status, 401);
 }
 
 TEST(ConsoleSessionTest, SessionIdIsReadFromAmongOtherCookies) {
@@ -246,8 +310,8 @@ TEST(ConsoleSessionTest, SessionIdIsReadFromAmongOtherCookies) {
 }
 
 // ReadStream reads GET /api/v1/stream until `until` appears in the body or `seconds` pass.
-std::string ReadStream(const ConsoleServer& server, httplib::Headers headers, const std::string& until,
-                       int seconds = 5, int* status = nullptr) {
+std::string ReadStream(const ConsoleServer& server, httplib::Headers headers,
+                       const std::string& until, int seconds, int* status) {
   auto client = server.Client();
   std::string body;
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(seconds);
@@ -266,8 +330,6 @@ std::string ReadStream(const ConsoleServer& server, httplib::Headers headers, co
   return body;
 }
 
-httplib::Headers Bearer(const std::string& token) { return {{"Authorization", "Bearer " + token}}; }
-
 TEST(ConsoleEventStreamTest, NewIncidentEventsReachAnOpenStreamWithTheirIds) {
   ConsoleServer server(EventStreamOptions{.poll_interval_ms = 50});
   std::atomic<std::int64_t> added{0};
@@ -278,8 +340,8 @@ TEST(ConsoleEventStreamTest, NewIncidentEventsReachAnOpenStreamWithTheirIds) {
   std::string body = ReadStream(server, Bearer(server.viewer_token()), "event: incident");
   writer.join();
   EXPECT_NE(body.find("retry: "), std::string::npos);
-  EXPECT_NE(body.find("id: " + std::to_string(added.load()) + "\nevent: incident\ndata: {"),
-            std::string::npos)
+  EXPECT_TRUE(std::regex_search(body, std::regex("id: " + std::to_string(added.load()) +
+                                                 "\\.[0-9]+\nevent: incident\ndata: \\{")))
       << body;
   EXPECT_NE(body.find(R"("kind":"opened")"), std::string::npos);
 }
@@ -290,9 +352,77 @@ TEST(ConsoleEventStreamTest, LastEventIdResumesWithWhatWasMissed) {
   std::int64_t second = server.AddEvent();
   auto headers = Bearer(server.viewer_token());
   headers.emplace("Last-Event-ID", std::to_string(first));
-  std::string body = ReadStream(server, headers, "id: " + std::to_string(second));
-  EXPECT_NE(body.find("id: " + std::to_string(second)), std::string::npos) << body;
-  EXPECT_EQ(body.find("id: " + std::to_string(first) + "\n"), std::string::npos) << body;
+  std::string body = ReadStream(server, headers, "id: " + std::to_string(second) + ".");
+  EXPECT_NE(body.find("id: " + std::to_string(second) + "."), std::string::npos) << body;
+  EXPECT_EQ(body.find("id: " + std::to_string(first) + "."), std::string::npos) << body;
+}
+
+TEST(ConsoleEventStreamTest, AuditRecordsNamingAnIncidentReachTheStreamAndResume) {
+  ConsoleServer server(EventStreamOptions{.poll_interval_ms = 50});
+  std::thread writer([&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    server.Audit("token.create", "token/mallory");
+    server.Audit("step.approved", "step/INC-7/rollback-champion-alias");
+  });
+  std::string body = ReadStream(server, Bearer(server.viewer_token()), "step.approved");
+  writer.join();
+  std::smatch frame;
+  ASSERT_TRUE(std::regex_search(
+      body, frame, std::regex("id: ([0-9]+\\.[0-9]+)\nevent: audit\ndata: (\\{[^\n]*\\})")))
+      << body;
+  auto data = nlohmann::json::parse(frame[2].str());
+  EXPECT_EQ(data.at("incident"), "INC-7");
+  EXPECT_EQ(data.at("action"), "step.approved");
+  EXPECT_EQ(data.at("subject"), "step/INC-7/rollback-champion-alias");
+  // Records about no incident (tokens, sessions) are not announced to every console.
+  EXPECT_EQ(body.find("mallory"), std::string::npos) << body;
+
+  // Resuming from that id brings only what came after it.
+  server.Audit("evidence.captured", "incident/INC-7");
+  auto headers = Bearer(server.viewer_token());
+  headers.emplace("Last-Event-ID", frame[1].str());
+  std::string resumed = ReadStream(server, headers, "evidence.captured");
+  EXPECT_NE(resumed.find(R"("action":"evidence.captured")"), std::string::npos) << resumed;
+  EXPECT_EQ(resumed.find("step.approved"), std::string::npos) << resumed;
+}
+
+TEST(ConsoleEventStreamTest, AnOpenStreamEndsWhenItsTokenIsRevoked) {
+  // Heartbeats every 200 ms keep the client's 5 s read timeout from ending the stream itself.
+  ConsoleServer server(EventStreamOptions{.poll_interval_ms = 50, .heartbeat_ms = 200});
+  auto rita = server.tokens().CreateToken("rita", auth::Role::kResponder);
+  ASSERT_TRUE(rita.ok());
+  Login login = LogIn(server, *rita);
+  std::thread revoker([&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(500));
+    EXPECT_TRUE(server.tokens().Revoke("rita").ok());
+  });
+  auto started = std::chrono::steady_clock::now();
+  // Reads until the server ends the stream (or 20 s pass, which would be the failure).
+  std::string body = ReadStream(server, {{"Cookie", login.cookie}}, "never", 20);
+  revoker.join();
+  EXPECT_NE(body.find(": connected"), std::string::npos) << body;
+  EXPECT_NE(body.find(": heartbeat"), std::string::npos) << body;
+  EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(10));
+}
+
+TEST(ConsoleEventStreamTest, MalformedLastEventIdIsRefused) {
+  ConsoleServer server(EventStreamOptions{.poll_interval_ms = 50});
+  for (const char* bad : {"abc", "1.", ".1", "-1", "1.2.3", "1.-2"}) {
+    auto headers = Bearer(server.viewer_token());
+    headers.emplace("Last-Event-ID", bad);
+    int status = 0;
+    ReadStream(server, headers, "never", 1, &status);
+    EXPECT_EQ(status, 400) << bad;
+  }
+}
+
+TEST(ConsoleEventStreamTest, IncidentKeysAreFoundInAuditSubjects) {
+  EXPECT_EQ(IncidentKeyInSubject("incident/INC-12"), "INC-12");
+  EXPECT_EQ(IncidentKeyInSubject("step/INC-3/rollback"), "INC-3");
+  EXPECT_EQ(IncidentKeyInSubject("notification/step:INC-44:notify:0"), "INC-44");
+  EXPECT_EQ(IncidentKeyInSubject("runbook/XINC-4"), "");
+  EXPECT_EQ(IncidentKeyInSubject("token/INC-"), "");
+  EXPECT_EQ(IncidentKeyInSubject("session/rita"), "");
 }
 
 TEST(ConsoleEventStreamTest, ResumingFromBeforeTheBacklogAsksTheBrowserToResync) {

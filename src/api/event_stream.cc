@@ -2,28 +2,78 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+#include <cctype>
+#include <charconv>
 #include <chrono>
 #include <nlohmann/json.hpp>
 
 #include "api/auth_guard.h"
 
 namespace vakt::api {
+namespace {
+
+constexpr auto kReauthorizeInterval = std::chrono::seconds(3);
+
+std::string CursorText(const EventStream::FeedCursor& cursor) {
+  return std::to_string(cursor.event_id) + "." + std::to_string(cursor.audit_seen);
+}
+
+bool ParseCount(std::string_view text, std::int64_t& out) {
+  if (text.empty() || text.size() > 18) return false;
+  auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), out);
+  return error == std::errc() && end == text.data() + text.size() && out >= 0;
+}
+
+}  // namespace
 
 struct EventStream::Cursor {
-  std::int64_t last_sent = 0;
+  FeedCursor seen;
   std::chrono::steady_clock::time_point last_write;
   bool greeted = false;
 };
 
 std::string FormatServerSentEvent(const storage::FeedEvent& event) {
-  nlohmann::json data = {{"event_id", event.id},
-                         {"incident", "INC-" + std::to_string(event.incident_id)},
-                         {"kind", event.kind},
-                         {"actor", event.actor},
-                         {"state", event.to_state},
-                         {"time", event.time}};
+  nlohmann::json data = {
+      {"event_id", event.id},    {"incident", "INC-" + std::to_string(event.incident_id)},
+      {"kind", event.kind},      {"actor", event.actor},
+      {"state", event.to_state}, {"time", event.time}};
   // dump() escapes control characters, so a label value cannot break the line framing.
-  return "id: " + std::to_string(event.id) + "\nevent: incident\ndata: " + data.dump() + "\n\n";
+  return "event: incident\ndata: " + data.dump() + "\n\n";
+}
+
+std::string IncidentKeyInSubject(const std::string& subject) {
+  for (size_t at = subject.find("INC-"); at != std::string::npos;
+       at = subject.find("INC-", at + 1)) {
+    bool starts_word = at == 0 || !std::isalnum(static_cast<unsigned char>(subject[at - 1]));
+    size_t end = at + 4;
+    while (end < subject.size() && std::isdigit(static_cast<unsigned char>(subject[end]))) ++end;
+    if (starts_word && end > at + 4) return subject.substr(at, end - at);
+  }
+  return "";
+}
+
+std::string FormatAuditEvent(const storage::AuditFeedEvent& event) {
+  std::string incident = IncidentKeyInSubject(event.subject);
+  if (incident.empty()) return "";
+  nlohmann::json data = {{"seq", event.seq},
+                         {"incident", incident},
+                         {"action", event.action},
+                         {"subject", event.subject},
+                         {"time", event.time}};
+  return "event: audit\ndata: " + data.dump() + "\n\n";
+}
+
+std::optional<EventStream::FeedCursor> ParseFeedCursor(const std::string& text) {
+  EventStream::FeedCursor cursor;
+  size_t dot = text.find('.');
+  if (!ParseCount(std::string_view(text).substr(0, dot), cursor.event_id)) return std::nullopt;
+  if (dot == std::string::npos) {
+    cursor.audit_seen = -1;
+  } else if (!ParseCount(std::string_view(text).substr(dot + 1), cursor.audit_seen)) {
+    return std::nullopt;
+  }
+  return cursor;
 }
 
 EventStream::EventStream(storage::Database& database, EventStreamOptions options)
@@ -33,10 +83,11 @@ EventStream::~EventStream() { Stop(); }
 
 Status EventStream::Start() {
   VAKT_ASSIGN_OR_RETURN(std::int64_t latest, storage::LatestEventId(database_));
+  VAKT_ASSIGN_OR_RETURN(std::int64_t audit_seen, storage::AuditLeafCount(database_));
   {
     std::lock_guard lock(mu_);
-    floor_id_ = latest;
-    latest_id_ = latest;
+    latest_ = FeedCursor{latest, audit_seen};
+    floor_ = latest_;
     stopping_ = false;
   }
   watcher_ = std::thread([this] { Watch(); });
@@ -52,32 +103,54 @@ void EventStream::Stop() {
   if (watcher_.joinable()) watcher_.join();
 }
 
+bool EventStream::Poll(std::unique_lock<std::mutex>& lock) {
+  FeedCursor after = latest_;
+  lock.unlock();
+  auto events = storage::ReadEventsAfter(database_, after.event_id, options_.batch_limit);
+  auto audits = storage::ReadAuditAfter(database_, after.audit_seen, options_.batch_limit);
+  lock.lock();
+  bool added = false;
+  bool full = false;
+  if (!events.ok()) {
+    spdlog::warn("event stream: reading incident events failed: {}", events.status().message());
+  } else {
+    for (const auto& event : *events) {
+      latest_.event_id = event.id;
+      recent_.push_back(Item{latest_, false, FormatServerSentEvent(event)});
+      added = true;
+    }
+    full = events->size() == options_.batch_limit;
+  }
+  if (!audits.ok()) {
+    spdlog::warn("event stream: reading the audit log failed: {}", audits.status().message());
+  } else {
+    for (const auto& audit : *audits) {
+      latest_.audit_seen = audit.seq + 1;
+      std::string frame = FormatAuditEvent(audit);
+      if (!frame.empty()) recent_.push_back(Item{latest_, true, std::move(frame)});
+      added = true;  // the cursor moved even when nothing is announced
+    }
+    full = full || audits->size() == options_.batch_limit;
+  }
+  while (recent_.size() > options_.backlog) {
+    floor_ = recent_.front().after;
+    recent_.pop_front();
+  }
+  if (added) changed_.notify_all();
+  return full;
+}
+
 void EventStream::Watch() {
   std::unique_lock lock(mu_);
   while (!stopping_) {
-    std::int64_t after = latest_id_;
-    lock.unlock();
-    auto events = storage::ReadEventsAfter(database_, after, options_.batch_limit);
-    lock.lock();
-    if (!events.ok()) {
-      spdlog::warn("event stream: reading incident events failed: {}", events.status().message());
-    } else if (!events->empty()) {
-      for (auto& event : *events) recent_.push_back(std::move(event));
-      latest_id_ = recent_.back().id;
-      while (recent_.size() > options_.backlog) {
-        floor_id_ = recent_.front().id;
-        recent_.pop_front();
-      }
-      changed_.notify_all();
-      // A full batch means more is waiting: read on without sleeping.
-      if (events->size() == options_.batch_limit) continue;
-    }
+    // A full batch means more is waiting: read on without sleeping.
+    if (Poll(lock)) continue;
     changed_.wait_for(lock, std::chrono::milliseconds(options_.poll_interval_ms),
                       [this] { return stopping_; });
   }
 }
 
-HttpServer::StreamReply EventStream::Open(std::int64_t last_event_id) {
+HttpServer::StreamReply EventStream::Open(std::optional<FeedCursor> resume) {
   HttpServer::StreamReply reply;
   if (clients_.fetch_add(1) >= options_.max_clients) {
     clients_.fetch_sub(1);
@@ -87,7 +160,11 @@ HttpServer::StreamReply EventStream::Open(std::int64_t last_event_id) {
   auto cursor = std::make_shared<Cursor>();
   {
     std::lock_guard lock(mu_);
-    cursor->last_sent = last_event_id < 0 ? latest_id_ : last_event_id;
+    cursor->seen = latest_;
+    if (resume) {
+      cursor->seen.event_id = resume->event_id;
+      if (resume->audit_seen >= 0) cursor->seen.audit_seen = resume->audit_seen;
+    }
   }
   reply.head.status = 200;
   reply.head.content_type = "text/event-stream";
@@ -108,19 +185,24 @@ bool EventStream::Pump(Cursor& cursor, const HttpServer::StreamSink& write) {
   std::string out;
   {
     std::unique_lock lock(mu_);
+    auto behind = [&] {
+      return latest_.event_id > cursor.seen.event_id || latest_.audit_seen > cursor.seen.audit_seen;
+    };
     // Wait at most a second so Stop and vanished clients are noticed promptly.
-    changed_.wait_for(lock, std::chrono::seconds(1),
-                      [&] { return stopping_ || latest_id_ > cursor.last_sent; });
+    changed_.wait_for(lock, std::chrono::seconds(1), [&] { return stopping_ || behind(); });
     if (stopping_) return false;
-    if (cursor.last_sent < floor_id_) {
+    if (cursor.seen.event_id < floor_.event_id || cursor.seen.audit_seen < floor_.audit_seen) {
       // What this client missed is no longer in the backlog: tell it to reload.
-      out += "id: " + std::to_string(latest_id_) + "\nevent: resync\ndata: {}\n\n";
-      cursor.last_sent = latest_id_;
+      out += "id: " + CursorText(latest_) + "\nevent: resync\ndata: {}\n\n";
+      cursor.seen = latest_;
     }
-    for (const auto& event : recent_) {
-      if (event.id > cursor.last_sent) out += FormatServerSentEvent(event);
+    for (const auto& item : recent_) {
+      bool unseen = item.audit ? item.after.audit_seen > cursor.seen.audit_seen
+                               : item.after.event_id > cursor.seen.event_id;
+      if (unseen) out += "id: " + CursorText(item.after) + "\n" + item.frame;
     }
-    if (latest_id_ > cursor.last_sent) cursor.last_sent = latest_id_;
+    cursor.seen.event_id = std::max(cursor.seen.event_id, latest_.event_id);
+    cursor.seen.audit_seen = std::max(cursor.seen.audit_seen, latest_.audit_seen);
   }
   now = std::chrono::steady_clock::now();
   if (out.empty() && now - cursor.last_write >= std::chrono::milliseconds(options_.heartbeat_ms)) {
@@ -131,24 +213,39 @@ bool EventStream::Pump(Cursor& cursor, const HttpServer::StreamSink& write) {
   return write(out);
 }
 
-void RegisterEventStreamRoutes(HttpServer& server, EventStream& stream, auth::TokenService& tokens) {
+void RegisterEventStreamRoutes(HttpServer& server, EventStream& stream,
+                               auth::TokenService& tokens) {
   server.StreamRoute("/api/v1/stream", "stream", [&stream, &tokens](const Request& request) {
     HttpServer::StreamReply reply;
     if (!Authorize(tokens, request, auth::Role::kViewer, reply.head)) return reply;
-    std::int64_t last_event_id = -1;
+    std::optional<EventStream::FeedCursor> resume;
     if (auto header = request.Header("last-event-id")) {
-      try {
-        last_event_id = std::stoll(*header);
-      } catch (const std::exception&) {
-        reply.head = ProblemResponse(400, "Last-Event-ID: must be an event id");
-        return reply;
-      }
-      if (last_event_id < 0) {
-        reply.head = ProblemResponse(400, "Last-Event-ID: must be an event id");
+      resume = ParseFeedCursor(*header);
+      if (!resume) {
+        reply.head =
+            ProblemResponse(400, "Last-Event-ID: must be an event id (\"12\" or \"12.40\")");
         return reply;
       }
     }
-    return stream.Open(last_event_id);
+    reply = stream.Open(resume);
+    if (!reply.pump) return reply;
+    // A stream outlives the request that authorised it: re-check the caller every few seconds so
+    // a revoked token or an ended session stops receiving at once (the browser then reconnects,
+    // gets 401 and shows the login page).
+    auto caller = std::make_shared<const Request>(request);
+    auto checked =
+        std::make_shared<std::chrono::steady_clock::time_point>(std::chrono::steady_clock::now());
+    reply.pump = [pump = std::move(reply.pump), caller, checked,
+                  &tokens](const HttpServer::StreamSink& write) {
+      auto now = std::chrono::steady_clock::now();
+      if (now - *checked >= kReauthorizeInterval) {
+        *checked = now;
+        Response denied;
+        if (!Authorize(tokens, *caller, auth::Role::kViewer, denied)) return false;
+      }
+      return pump(write);
+    };
+    return reply;
   });
 }
 

@@ -3,6 +3,7 @@
 #include "api/auth_guard.h"
 #include "api/incident_json.h"
 #include "common/json_parse.h"
+#include "runbook/lint.h"
 #include "runbook/runbook.h"
 
 namespace vakt::api {
@@ -32,7 +33,23 @@ Result<std::string> ActionArgument(const Request& request, IncidentAction action
   return found->get<std::string>();
 }
 
-nlohmann::json RunbookSummary(const runbook::Runbook& runbook) {
+// LintJson runs the linter's per-runbook checks (as `vakt runbook lint` does) against the
+// serving catalogue, so the console shows what a loaded runbook still gets wrong.
+nlohmann::json LintJson(const runbook::Runbook& runbook, const catalog::Catalog* catalog) {
+  runbook::LintContext context;
+  context.catalog = catalog;
+  nlohmann::json findings = nlohmann::json::array();
+  for (const auto& finding : runbook::LintRunbook(runbook, context)) {
+    findings.push_back({{"check", finding.check},
+                        {"message", finding.message},
+                        {"line", finding.pos.line},
+                        {"column", finding.pos.column},
+                        {"text", finding.ToString()}});
+  }
+  return {{"clean", findings.empty()}, {"findings", findings}};
+}
+
+nlohmann::json RunbookSummary(const runbook::Runbook& runbook, const catalog::Catalog* catalog) {
   nlohmann::json steps = nlohmann::json::array();
   for (const runbook::Step* step : runbook.AllSteps()) {
     steps.push_back({{"id", step->id},
@@ -52,6 +69,7 @@ nlohmann::json RunbookSummary(const runbook::Runbook& runbook) {
           {"default", runbook.detection.is_default},
           {"content_hash", runbook.content_hash},
           {"source_path", runbook.source_path},
+          {"lint", LintJson(runbook, catalog)},
           {"steps", steps}};
 }
 
@@ -70,8 +88,9 @@ void RegisterIncidentRoutes(HttpServer& server, const IncidentRoutesContext& con
       } else if (auto parsed = ParseIncidentState(*state)) {
         query.state = parsed;
       } else if (*state != "all") {
-        return ProblemResponse(400, "state: must be open, all, triggered, acknowledged, "
-                                    "mitigated, resolved or closed");
+        return ProblemResponse(400,
+                               "state: must be open, all, triggered, acknowledged, "
+                               "mitigated, resolved or closed");
       }
     }
     query.pipeline = request.Query("pipeline").value_or("");
@@ -82,7 +101,8 @@ void RegisterIncidentRoutes(HttpServer& server, const IncidentRoutesContext& con
       } catch (const std::exception&) {
         return ProblemResponse(400, "limit: must be a number from 1 to 500");
       }
-      if (query.limit == 0 || query.limit > 500) return ProblemResponse(400, "limit: must be from 1 to 500");
+      if (query.limit == 0 || query.limit > 500)
+        return ProblemResponse(400, "limit: must be from 1 to 500");
     }
     if (auto before = request.Query("before")) {
       auto id = ParseIncidentKey(*before);
@@ -114,7 +134,8 @@ void RegisterIncidentRoutes(HttpServer& server, const IncidentRoutesContext& con
                  if (!alerts.ok()) return ProblemResponse(alerts.status());
                  nlohmann::json body = IncidentToJson(*incident);
                  nlohmann::json alert_list = nlohmann::json::array();
-                 for (const auto& alert : *alerts) alert_list.push_back(AlertSummaryJson(alert, clock->NowMs()));
+                 for (const auto& alert : *alerts)
+                   alert_list.push_back(AlertSummaryJson(alert, clock->NowMs()));
                  body["alerts"] = alert_list;
                  return JsonResponse(200, body);
                });
@@ -161,7 +182,7 @@ void RegisterIncidentRoutes(HttpServer& server, const IncidentRoutesContext& con
     nlohmann::json list = nlohmann::json::array();
     if (routing.matcher) {
       for (const auto& runbook : routing.matcher->runbooks().runbooks()) {
-        list.push_back(RunbookSummary(*runbook));
+        list.push_back(RunbookSummary(*runbook, routing.catalog.get()));
       }
     }
     return JsonResponse(200, {{"runbooks", list}});
@@ -170,9 +191,11 @@ void RegisterIncidentRoutes(HttpServer& server, const IncidentRoutesContext& con
                [incidents](const Request& request) {
                  auto routing = incidents->routing();
                  const runbook::Runbook* found =
-                     routing.matcher ? routing.matcher->runbooks().Find(request.path_params.at(0)) : nullptr;
-                 if (found == nullptr) return ProblemResponse(404, "no runbook " + request.path_params.at(0));
-                 nlohmann::json body = RunbookSummary(*found);
+                     routing.matcher ? routing.matcher->runbooks().Find(request.path_params.at(0))
+                                     : nullptr;
+                 if (found == nullptr)
+                   return ProblemResponse(404, "no runbook " + request.path_params.at(0));
+                 nlohmann::json body = RunbookSummary(*found, routing.catalog.get());
                  body["source"] = found->source_text;
                  return JsonResponse(200, body);
                });

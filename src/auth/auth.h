@@ -34,7 +34,11 @@ class TokenService {
   // Authenticate resolves "Bearer <token>" (or the bare token). Unauthenticated when missing,
   // malformed, unknown or revoked.
   Result<Principal> Authenticate(const std::string& authorization_header);
-  // Revoke disables every token of `name`.
+  // AuthenticateHash resolves a token by its stored SHA-256 (what a console session keeps), so a
+  // session can be re-checked against revocation without holding the token itself.
+  Result<Principal> AuthenticateHash(const std::string& token_sha256);
+  // Revoke disables every token of `name` (NotFound when it has none active). Console sessions
+  // opened with those tokens end on their next request (SessionService::Find).
   Status Revoke(const std::string& name);
   Result<std::int64_t> CountActive();
 

@@ -15,15 +15,17 @@ Result<NewSession> SessionService::Login(const std::string& api_token) {
   created.id = RandomToken(32);
   created.session.principal = std::move(principal);
   created.session.csrf_token = RandomToken(24);
+  created.session.token_sha256 =
+      TokenHash(api_token.rfind("Bearer ", 0) == 0 ? api_token.substr(std::string("Bearer ").size())
+                                                   : api_token);
   TimeMs now = clock_.NowMs();
   created.session.expires_at = now + options_.lifetime_ms;
   std::lock_guard lock(mu_);
   DropExpiredLocked(now);
   if (by_id_hash_.size() >= options_.max_sessions) {
-    auto oldest = std::min_element(by_id_hash_.begin(), by_id_hash_.end(),
-                                   [](const auto& a, const auto& b) {
-                                     return a.second.expires_at < b.second.expires_at;
-                                   });
+    auto oldest = std::min_element(
+        by_id_hash_.begin(), by_id_hash_.end(),
+        [](const auto& a, const auto& b) { return a.second.expires_at < b.second.expires_at; });
     by_id_hash_.erase(oldest);
   }
   by_id_hash_[Sha256Hex(created.id)] = created.session;
@@ -32,14 +34,31 @@ Result<NewSession> SessionService::Login(const std::string& api_token) {
 
 std::optional<Session> SessionService::Find(const std::string& session_id) {
   if (session_id.empty() || session_id.size() > 128) return std::nullopt;
-  std::lock_guard lock(mu_);
-  auto found = by_id_hash_.find(Sha256Hex(session_id));
-  if (found == by_id_hash_.end()) return std::nullopt;
-  if (found->second.expires_at <= clock_.NowMs()) {
-    by_id_hash_.erase(found);
+  const std::string key = Sha256Hex(session_id);
+  Session session;
+  {
+    std::lock_guard lock(mu_);
+    auto found = by_id_hash_.find(key);
+    if (found == by_id_hash_.end()) return std::nullopt;
+    if (found->second.expires_at <= clock_.NowMs()) {
+      by_id_hash_.erase(found);
+      return std::nullopt;
+    }
+    session = found->second;
+  }
+  // Outside the lock: one indexed read per console request, like a bearer token's.
+  auto principal = tokens_.AuthenticateHash(session.token_sha256);
+  if (!principal.ok()) {
+    // Revoked or unknown: the session ends. A database error also refuses (fail closed) but
+    // keeps the session, so a blip does not log everyone out.
+    if (principal.status().code() == StatusCode::kUnauthenticated) {
+      std::lock_guard lock(mu_);
+      by_id_hash_.erase(key);
+    }
     return std::nullopt;
   }
-  return found->second;
+  session.principal = std::move(*principal);
+  return session;
 }
 
 void SessionService::Logout(const std::string& session_id) {

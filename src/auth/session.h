@@ -22,6 +22,9 @@ struct Session {
   Principal principal;
   std::string csrf_token;
   TimeMs expires_at = 0;
+  // The SHA-256 of the API token the session was opened with: every Find re-checks it, so
+  // revoking the token (or re-minting it with another role) ends the session at once.
+  std::string token_sha256;
 };
 
 // NewSession is what a login hands to the browser once: the cookie value and the CSRF token.
@@ -41,7 +44,9 @@ class SessionService {
   // Login checks an API token and opens a session with its principal. Unauthenticated on a bad
   // token.
   Result<NewSession> Login(const std::string& api_token);
-  // Find resolves a cookie's session id; nullopt when unknown or expired.
+  // Find resolves a cookie's session id; nullopt when unknown, expired or its token was revoked
+  // (the session is then dropped). The principal is re-read from the token, so a role change
+  // applies to open sessions too.
   std::optional<Session> Find(const std::string& session_id);
   // Logout ends the session (no-op when unknown).
   void Logout(const std::string& session_id);

@@ -28,4 +28,20 @@ Result<std::vector<FeedEvent>> ReadEventsAfter(Database& database, std::int64_t 
 // LatestEventId is the highest incident event id (0 when there is none).
 Result<std::int64_t> LatestEventId(Database& database);
 
+// AuditFeedEvent is one audit-log leaf as the console feed announces it: step transitions,
+// approvals, evidence, pages and notifications reach the incident page through these.
+struct AuditFeedEvent {
+  std::int64_t seq = 0;
+  TimeMs time = 0;
+  std::string action;
+  std::string subject;
+};
+
+// ReadAuditAfter returns up to `limit` audit leaves with seq >= `from_seq`, oldest first. Leaves
+// commit in seq order (audit appends are serialised), so polling by seq misses none.
+Result<std::vector<AuditFeedEvent>> ReadAuditAfter(Database& database, std::int64_t from_seq,
+                                                   size_t limit);
+// AuditLeafCount is the number of audit leaves (the seq the next leaf will get).
+Result<std::int64_t> AuditLeafCount(Database& database);
+
 }  // namespace vakt::storage
