@@ -5,10 +5,15 @@
 //
 // Proves: login with a bad token fails; an alert arriving shows up in the open list without a
 // reload (server-sent events); alert text is escaped; a cookie-authenticated mutation without the
-// CSRF header is refused; lifecycle buttons and notes change the incident and its timeline; a
+// CSRF header is refused; the token is in no browser storage; keyboard-only acknowledge; a
 // responder requests a high-risk step and an approver in a second browser approves it, seeing the
-// exact content and its hash (when the steps API exists on this server). Screenshots of the key
-// pages go to docs/screenshots/.
+// exact content and its hash, and the responder's open page follows live (step, timeline,
+// evidence); the diagnosis shows hypotheses, the metric before/after the deployment and drift
+// histograms; labels and WCAG AA contrast; no sideways scrolling on a phone; the incident walks
+// to closed with the lifecycle buttons; a viewer gets no buttons; list filters and search; on-call
+// now/next, week calendars and escalation; runbook lint findings, version history and diff;
+// pipelines with recent deployments; revoking a token ends its open console session live.
+// Screenshots of the key pages go to docs/screenshots/.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -81,6 +86,30 @@ function prepareRunbooks() {
     const text = fs.readFileSync(path.join(repo, 'examples/runbooks', name), 'utf8');
     fs.writeFileSync(path.join(dir, name), text.replace(/group_wait: \S+/g, 'group_wait: 1s'));
   }
+  // A runbook that loads but that the linter faults (its escalation policy does not exist).
+  fs.writeFileSync(
+    path.join(dir, 'browser-lint-demo.yaml'),
+    [
+      'apiVersion: vakt/v1',
+      'kind: Runbook',
+      'metadata:',
+      '  id: browser-lint-demo',
+      '  title: Lint demo (browser test)',
+      '  version: 1',
+      '  owners: [team:ml-platform]',
+      'context:',
+      '  pipeline: vessel-eta',
+      'detection:',
+      '  match:',
+      '    alertname: BrowserLintDemo',
+      '  escalation: no-such-policy',
+      'stabilise:',
+      '  - id: look',
+      '    title: Look at the dashboard',
+      '    action: {manual: {instructions: "Open the dashboard."}}',
+      '',
+    ].join('\n'),
+  );
   return dir;
 }
 
@@ -102,8 +131,40 @@ async function startRegistry() {
   return registry.address().port;
 }
 
+// A fake Prometheus (a third-party service): the credit model's AUC, 0.80 until the v42 deployment
+// 20 minutes ago and 0.71 since, answered to range queries; instant queries get an empty vector.
+const deployedAtMs = Date.now() - 20 * 60_000;
+let prometheus = null;
+async function startPrometheus() {
+  prometheus = http.createServer((request, response) => {
+    const url = new URL(request.url, 'http://127.0.0.1');
+    response.writeHead(200, { 'Content-Type': 'application/json' });
+    if (url.pathname !== '/api/v1/query_range') {
+      response.end('{"status":"success","data":{"resultType":"vector","result":[]}}');
+      return;
+    }
+    const start = Number(url.searchParams.get('start'));
+    const end = Number(url.searchParams.get('end'));
+    const stepSeconds = Math.max(1, Number(url.searchParams.get('step')) || 60);
+    const values = [];
+    for (let t = start, i = 0; t <= end && i < 11000; t += stepSeconds, i++) {
+      const base = t * 1000 < deployedAtMs ? 0.8 : 0.71;
+      values.push([t, (base + 0.004 * Math.sin(i)).toFixed(4)]);
+    }
+    response.end(
+      JSON.stringify({
+        status: 'success',
+        data: { resultType: 'matrix', result: [{ metric: { __name__: 'ml_model_auc', pipeline: 'credit-risk' }, values }] },
+      }),
+    );
+  });
+  await new Promise((resolve) => prometheus.listen(0, '127.0.0.1', resolve));
+  return prometheus.address().port;
+}
+
 async function startVakt() {
   const registryPort = await startRegistry();
+  const prometheusPort = await startPrometheus();
   const port = await freePort();
   const config = path.join(work, 'vakt.yaml');
   fs.writeFileSync(
@@ -115,6 +176,8 @@ async function startVakt() {
       `catalog: ${path.join(repo, 'examples/pipelines.yaml')}`,
       `web: ${webDir}`,
       `data_dir: ${work}`,
+      `diagnose_data_dir: ${path.join(repo, 'examples/data')}`,
+      `prometheus_url: http://127.0.0.1:${prometheusPort}`,
       'actions:',
       `  egress_allow: ["127.0.0.1:${registryPort}"]`,
       '',
@@ -220,7 +283,7 @@ async function main() {
   await page.getByText('live', { exact: false }).first().waitFor({ timeout: UI_TIMEOUT_MS });
 
   step('two deployments of credit-risk are recorded (the context snapshot names them)');
-  for (const [version, minutesAgo] of [['41', 26 * 60], ['42', 20]]) {
+  for (const [version, minutesAgo] of [['41', 26 * 60], ['42', (Date.now() - deployedAtMs) / 60_000]]) {
     const deployed = await api(base, 'POST', '/api/v1/deployments', admin, {
       pipeline: 'credit-risk',
       version,
@@ -285,8 +348,12 @@ async function main() {
   await label.waitFor({ timeout: UI_TIMEOUT_MS });
   assert.equal(await label.innerText(), `instance=${hostile}`, 'alert label markup shown as text');
   assert.equal(await page.evaluate(() => window.__pwned), undefined, 'alert markup never executed');
-  await page.getByLabel('Reason').first().fill('looking at the AUC drop');
-  await page.locator('button[data-action="ack"]').click();
+  step('keyboard only: Tab from the reason field reaches "acknowledge" and Enter presses it');
+  await page.getByLabel('Reason').first().focus();
+  await page.keyboard.type('looking at the AUC drop');
+  await page.keyboard.press('Tab');
+  assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('data-action')), 'ack');
+  await page.keyboard.press('Enter');
   await page.locator('.incident-head .badge.state-acknowledged').waitFor({ timeout: UI_TIMEOUT_MS });
   await page.getByLabel('Add a note').fill('champion v42 promoted 20 min before the alert');
   await page.getByRole('button', { name: 'Add note' }).click();
@@ -308,6 +375,10 @@ async function main() {
     await card.locator('button[data-verb="request"]').click();
     await page.locator('li[data-step="rollback-champion-alias"][data-state="awaiting_approval"]').waitFor({ timeout: UI_TIMEOUT_MS });
 
+    await page.evaluate(() => {
+      window.__stillSamePage = true;
+    });
+    const timelineBefore = await page.locator('[data-testid="timeline"] li').count();
     const approverContext = await browser.newContext({ viewport: { width: 1280, height: 900 } });
     const approverPage = await approverContext.newPage();
     await login(approverPage, base, approver.body.token);
@@ -325,10 +396,12 @@ async function main() {
     await approverCard.getByLabel('Reason').fill('checked the version');
     await approverCard.locator('button[data-verb="approve"]').click();
     await approverPage.locator('li[data-step="rollback-champion-alias"][data-state="approved"]').waitFor({ timeout: UI_TIMEOUT_MS });
-    // The responder's page follows through the live stream or its next read.
-    await page.reload();
+    // The responder's open page follows through the live stream (audit records of the step), with
+    // no reload and no polling: the step, the timeline and the history show the approval.
     await page.locator('li[data-step="rollback-champion-alias"][data-state="approved"]').waitFor({ timeout: UI_TIMEOUT_MS });
     await page.getByTestId('timeline').getByText(/approv/i).first().waitFor({ timeout: UI_TIMEOUT_MS });
+    assert.ok((await page.locator('[data-testid="timeline"] li').count()) > timelineBefore, 'the timeline grew live');
+    assert.equal(await page.evaluate(() => window.__stillSamePage), true, 'the responder page was not reloaded');
     await approverContext.close();
 
     step('the responder runs the approved step: the registry gets exactly the approved request');
@@ -346,11 +419,91 @@ async function main() {
       UI_TIMEOUT_MS,
     );
     await page.getByTestId('timeline').getByText(/run|succeeded/i).first().waitFor({ timeout: UI_TIMEOUT_MS });
+    assert.equal(await page.evaluate(() => window.__stillSamePage), true, 'evidence and timeline updated without a reload');
   }
+  step('investigation: run the diagnosis; hypotheses and the metric before/after the deployment are shown');
+  await page.locator('#investigation').getByRole('button', { name: /Run diagnosis/ }).click();
+  await page.locator('#investigation').getByRole('heading', { name: 'Triage hypotheses' }).waitFor({ timeout: 60_000 });
+  await page.locator('#investigation ol li').first().waitFor({ timeout: UI_TIMEOUT_MS });
+  await page.getByTestId('metric-chart').locator('canvas').waitFor({ timeout: UI_TIMEOUT_MS });
+  const regressionRow = await page.locator('#investigation table tbody tr').first().innerText();
+  assert.match(regressionRow, /auc/i);
+  assert.match(regressionRow, /yes/, 'the AUC drop after v42 is a regression');
+  await page.locator('#investigation').screenshot({ path: path.join(shotsDir, 'incident-investigation.png') });
+
   await page.evaluate(() => window.scrollTo(0, 0));
   await shot(page, 'incident.png');
   await page.locator('#timeline').screenshot({ path: path.join(shotsDir, 'incident-timeline.png') });
   await page.locator('#evidence').screenshot({ path: path.join(shotsDir, 'incident-evidence.png') });
+
+  step('accessibility: every form control has a label, Tab reaches the skip link, text contrast meets WCAG AA');
+  const unlabelled = await page.evaluate(() =>
+    [...document.querySelectorAll('input, select, textarea, button')]
+      .filter((el) => {
+        const labelled = el.labels?.length || el.getAttribute('aria-label') || el.getAttribute('aria-labelledby');
+        const named = el.tagName === 'BUTTON' && el.textContent?.trim();
+        return !labelled && !named;
+      })
+      .map((el) => el.outerHTML.slice(0, 80)),
+  );
+  assert.deepEqual(unlabelled, [], 'unlabelled controls');
+  await page.evaluate(() => {
+    window.scrollTo(0, 0);
+    document.activeElement?.blur();
+  });
+  await page.locator('body').focus();
+  await page.keyboard.press('Tab');
+  assert.equal(await page.evaluate(() => document.activeElement?.textContent), 'Skip to content');
+  const lowContrast = await page.evaluate(() => {
+    const rgb = (css) => (css.match(/[\d.]+/g) || []).slice(0, 3).map(Number);
+    const lum = ([r, g, b]) => {
+      const f = (c) => ((c /= 255) <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4);
+      return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b);
+    };
+    const background = (el) => {
+      for (let e = el; e; e = e.parentElement) {
+        const bg = getComputedStyle(e).backgroundColor;
+        if (bg && !bg.startsWith('rgba(0, 0, 0, 0)') && bg !== 'transparent') return rgb(bg);
+      }
+      return [255, 255, 255];
+    };
+    const bad = [];
+    for (const el of document.querySelectorAll('main p, main li, main .muted, main button, main a, main .badge, main th, main td, header a')) {
+      if (!el.textContent?.trim() || !el.getClientRects().length) continue;
+      const fg = lum(rgb(getComputedStyle(el).color));
+      const bg = lum(background(el));
+      const ratio = (Math.max(fg, bg) + 0.05) / (Math.min(fg, bg) + 0.05);
+      if (ratio < 4.5) bad.push(`${el.tagName}.${el.className} ${ratio.toFixed(2)}: ${el.textContent.trim().slice(0, 30)}`);
+    }
+    return bad;
+  });
+  assert.deepEqual(lowContrast, [], 'text below 4.5:1 contrast');
+
+  step('the incident page on a phone: no sideways scrolling');
+  const phoneIncident = await browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true });
+  const phoneIncidentPage = await phoneIncident.newPage();
+  await login(phoneIncidentPage, base, responder.body.token);
+  await phoneIncidentPage.goto(base + '/incidents/INC-1');
+  await phoneIncidentPage.getByRole('heading', { level: 1, name: /INC-1/ }).waitFor({ timeout: UI_TIMEOUT_MS });
+  await phoneIncidentPage.locator('li[data-step]').first().waitFor({ timeout: UI_TIMEOUT_MS });
+  const overflow = await phoneIncidentPage.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  assert.ok(overflow <= 1, `the incident page is ${overflow}px wider than a 390px phone`);
+  await shot(phoneIncidentPage, 'incident-phone.png');
+  await phoneIncident.close();
+
+  step('walk the incident to close with the lifecycle buttons');
+  for (const [verb, state] of [
+    ['mitigate', 'mitigated'],
+    ['resolve', 'resolved'],
+    ['close', 'closed'],
+  ]) {
+    await page.getByLabel('Reason').first().fill(`${verb}: rollback to v41 holds`);
+    await page.locator(`button[data-action="${verb}"]`).click();
+    await page.locator(`.incident-head .badge.state-${state}`).waitFor({ timeout: UI_TIMEOUT_MS });
+  }
+  await page.getByTestId('timeline').getByText(/closed/).first().waitFor({ timeout: UI_TIMEOUT_MS });
+  assert.equal((await api(base, 'GET', '/api/v1/incidents/INC-1', admin)).body.state, 'closed');
+  await page.locator('button[data-action="reopen"]').waitFor({ timeout: UI_TIMEOUT_MS });
 
   step('a viewer sees the incident but no buttons that change it');
   const viewer = await api(base, 'POST', '/api/v1/tokens', admin, { name: 'vera', role: 'viewer' });
@@ -368,7 +521,7 @@ async function main() {
   step('the live stream resumes after Last-Event-ID');
   const controller = new AbortController();
   const stream = await fetch(base + '/api/v1/stream', {
-    headers: { Authorization: `Bearer ${admin}`, 'Last-Event-ID': '0' },
+    headers: { Authorization: `Bearer ${admin}`, 'Last-Event-ID': '0.0' },
     signal: controller.signal,
   });
   assert.equal(stream.status, 200);
@@ -376,29 +529,115 @@ async function main() {
   const reader = stream.body.getReader();
   let received = '';
   const deadline = Date.now() + 10_000;
-  while (!/id: 1\nevent: incident/.test(received) && Date.now() < deadline) {
+  while (!(/id: 1\.\d+\nevent: incident/.test(received) && /event: audit/.test(received)) && Date.now() < deadline) {
     const { value, done } = await reader.read();
     if (done) break;
     received += new TextDecoder().decode(value);
   }
   controller.abort();
-  assert.match(received, /id: 1\nevent: incident\ndata: \{[^\n]*"incident":"INC-1"/);
+  assert.match(received, /id: 1\.\d+\nevent: incident\ndata: \{[^\n]*"incident":"INC-1"/);
+  // Step transitions, approvals and evidence travel as audit records naming the incident.
+  assert.match(received, /event: audit\ndata: \{[^\n]*"incident":"INC-1"/);
 
-  step('on-call, runbooks and pipelines pages render (or say what is not available)');
+  step('drift: a fraud feature-drift incident shows reference vs current histograms');
+  const driftAlert = await fetch(base + '/api/v2/alerts', {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify([
+      {
+        labels: { alertname: 'FeatureDrift', pipeline: 'fraud-scoring', model: 'fraud-gbm', severity: 'warning' },
+        annotations: { summary: 'PSI above 0.2 on merchant features' },
+      },
+    ]),
+  });
+  assert.equal(driftAlert.status, 200);
+  await page.getByRole('link', { name: 'Incidents' }).click();
+  const driftRow = page.locator('tr', { hasText: 'fraud-scoring' }).first();
+  await driftRow.waitFor({ timeout: UI_TIMEOUT_MS });
+  await driftRow.locator('a').click();
+  await page.getByRole('heading', { level: 1, name: /INC-2/ }).waitFor({ timeout: UI_TIMEOUT_MS });
+  await page.locator('#investigation').getByRole('button', { name: /Run diagnosis/ }).click();
+  await page.locator('#investigation figure.chart canvas').first().waitFor({ timeout: 60_000 });
+  assert.ok((await page.locator('#investigation figure.chart').count()) >= 1);
+  await page.locator('#investigation').screenshot({ path: path.join(shotsDir, 'incident-drift.png') });
+
+  step('incident list: filters and search narrow the list; the deadlines column is shown');
+  await page.getByRole('link', { name: 'Incidents' }).click();
+  await page.locator('tr[data-incident="INC-2"]').waitFor({ timeout: UI_TIMEOUT_MS });
+  await page.getByLabel('State').selectOption('all');
+  await page.locator('tr[data-incident="INC-1"]').waitFor({ timeout: UI_TIMEOUT_MS });
+  await page.getByLabel('Search').fill('fraud');
+  await page.locator('tr[data-incident="INC-1"]').waitFor({ state: 'detached', timeout: UI_TIMEOUT_MS });
+  assert.equal(await page.locator('tr[data-incident="INC-2"]').count(), 1);
+  await page.getByLabel('Search').fill('');
+  await page.getByLabel('Pipeline').selectOption('credit-risk');
+  await page.locator('tr[data-incident="INC-2"]').waitFor({ state: 'detached', timeout: UI_TIMEOUT_MS });
+  assert.equal(await page.locator('tr[data-incident="INC-1"]').count(), 1);
+  assert.equal(await page.getByRole('columnheader', { name: 'Deadlines' }).count(), 1);
+  await page.getByLabel('Pipeline').selectOption('');
+  await page.getByLabel('State').selectOption('open');
+
+  step('on-call: now and next, a week calendar per schedule, escalation policies');
   await page.getByRole('link', { name: 'On-call' }).click();
   await page.getByRole('heading', { level: 1, name: 'On-call' }).waitFor({ timeout: UI_TIMEOUT_MS });
   await page.waitForFunction(() => !document.body.innerText.includes('Loading'), null, { timeout: UI_TIMEOUT_MS });
+  const oncallNow = (await api(base, 'GET', '/api/v1/oncall/now', admin)).body.schedules;
+  const someone = oncallNow.find((row) => row.on_call.length > 0);
+  assert.ok(someone, 'the example on-call file has someone on call');
+  await page.getByTestId('oncall-now').getByText(someone.on_call[0]).first().waitFor({ timeout: UI_TIMEOUT_MS });
+  assert.equal(await page.locator('ol.calendar').count(), oncallNow.length, 'one calendar per schedule');
+  assert.equal(await page.locator('ol.calendar').first().locator('> li').count(), 7, 'a week per calendar');
+  await page.locator('#policies').getByText('schedule:ml-fraud-primary').first().waitFor({ timeout: UI_TIMEOUT_MS });
   await shot(page, 'oncall.png', { fullPage: true });
+
+  step('runbooks: lint results, version history with a diff');
   await page.getByRole('link', { name: 'Runbooks' }).click();
   await page.getByRole('heading', { level: 2, name: /Credit risk — model performance regression/ }).waitFor({ timeout: UI_TIMEOUT_MS });
+  await page.getByTestId('lint-credit-regression-after-deploy').waitFor({ timeout: UI_TIMEOUT_MS });
+  const lintShown = await page.getByTestId('lint-credit-regression-after-deploy').innerText();
+  const listed = (await api(base, 'GET', '/api/v1/runbooks', admin)).body.runbooks.find((r) => r.id === 'credit-regression-after-deploy');
+  if (listed.lint.clean) assert.match(lintShown, /Lint clean/);
+  else assert.match(lintShown, new RegExp(`${listed.lint.findings.length} finding`));
+  const noisy = page.getByTestId('lint-browser-lint-demo');
+  await noisy.waitFor({ timeout: UI_TIMEOUT_MS });
+  assert.match(await noisy.innerText(), /unknown-escalation-policy/);
+  assert.match(await noisy.innerText(), /browser-lint-demo\.yaml:\d+:\d+/);
+  // A second version of a runbook, then its history shows both and the diff between them.
+  const demoPath = path.join(work, 'runbooks', 'browser-lint-demo.yaml');
+  fs.writeFileSync(demoPath, fs.readFileSync(demoPath, 'utf8').replace('version: 1', 'version: 2'));
+  const reloaded = await api(base, 'POST', '/api/v1/runbooks/reload', admin, {});
+  assert.equal(reloaded.status, 200, JSON.stringify(reloaded.body));
+  await page.reload();
+  const demoCard = page.locator('#rb-browser-lint-demo');
+  await demoCard.getByRole('button', { name: 'Version history' }).click();
+  await demoCard.locator('.versions li').nth(1).waitFor({ timeout: UI_TIMEOUT_MS });
+  await demoCard.getByRole('button', { name: 'diff to current' }).first().click();
+  await demoCard.locator('pre.diff').waitFor({ timeout: UI_TIMEOUT_MS });
+  assert.match(await demoCard.locator('pre.diff').innerText(), /-\s*version: 1[\s\S]*\+\s*version: 2/);
+  await demoCard.scrollIntoViewIfNeeded();
   await shot(page, 'runbooks.png');
-  const runbookCard = page.locator('#rb-credit-regression-after-deploy');
-  await runbookCard.getByRole('button', { name: 'Version history' }).click();
-  await runbookCard.locator('.versions li').or(runbookCard.locator('.not-available')).first().waitFor({ timeout: UI_TIMEOUT_MS });
+
+  step('pipelines and their recent deployments');
   await page.getByRole('link', { name: 'Pipelines' }).click();
   await page.getByRole('heading', { level: 1, name: 'Pipelines' }).waitFor({ timeout: UI_TIMEOUT_MS });
-  await page.getByText('credit-risk', { exact: false }).first().waitFor({ timeout: UI_TIMEOUT_MS });
+  const creditCard = page.locator('#p-credit-risk');
+  await creditCard.getByText('credit-pd-logit v42 promoted to champion').waitFor({ timeout: UI_TIMEOUT_MS });
+  await creditCard.getByText('credit-pd-logit v41 promoted to champion').waitFor({ timeout: UI_TIMEOUT_MS });
   await shot(page, 'pipelines.png');
+
+  step('revoking a token ends the console session it opened, live');
+  const tom = await api(base, 'POST', '/api/v1/tokens', admin, { name: 'tom', role: 'responder' });
+  assert.equal(tom.status, 201);
+  const tomContext = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const tomPage = await tomContext.newPage();
+  await login(tomPage, base, tom.body.token);
+  await tomPage.getByText('● live').waitFor({ timeout: UI_TIMEOUT_MS });
+  const revoked = await fetch(base + '/api/v1/tokens/tom', { method: 'DELETE', headers: { Authorization: `Bearer ${admin}` } });
+  assert.equal(revoked.status, 204);
+  // No click: the stream ends, its reconnect is refused, and the page returns to the login form.
+  await tomPage.getByLabel('API token').waitFor({ timeout: UI_TIMEOUT_MS });
+  assert.equal(await tomPage.evaluate(async () => (await fetch('/api/v1/incidents')).status), 401);
+  await tomContext.close();
 
   step('logout ends the session');
   await page.getByRole('button', { name: 'Log out' }).click();
@@ -441,6 +680,7 @@ try {
 } finally {
   if (browser) await browser.close().catch(() => {});
   if (registry) registry.close();
+  if (prometheus) prometheus.close();
   const code = await stopVakt().catch(() => null);
   if (!failed && code !== 0 && code !== undefined) {
     console.error(`not ok - vakt exited with ${code} after SIGTERM (open live streams must not block the drain)`);

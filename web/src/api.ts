@@ -12,6 +12,9 @@ export interface Me {
 
 let csrfToken = '';
 
+// sessionEndedEvent is dispatched on window when the server no longer accepts the session.
+export const sessionEndedEvent = 'vakt:session-ended';
+
 export function roleAtLeast(me: Me | null, needed: Role): boolean {
   return !!me && roleRank[me.role] >= roleRank[needed];
 }
@@ -53,6 +56,10 @@ async function call<T>(method: string, path: string, body?: unknown): Promise<T>
     } catch {
       parsed = null;
     }
+  }
+  if (response.status === 401 && path !== '/api/v1/session') {
+    // The session ended under us (expired, logged out elsewhere, token revoked): back to login.
+    window.dispatchEvent(new Event(sessionEndedEvent));
   }
   if (!response.ok) {
     const problem = parsed as { detail?: string; title?: string } | null;

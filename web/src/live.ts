@@ -1,13 +1,22 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
+import { sessionEndedEvent, whoAmI } from './api';
 
-// LiveEvent is one incident event pushed by GET /api/v1/stream.
+// LiveEvent is one change pushed by GET /api/v1/stream: an incident lifecycle event
+// (source 'incident') or an audit record about an incident (source 'audit': step transitions,
+// approvals, evidence, pages, notifications). Either way it only says what changed; pages re-read.
 export interface LiveEvent {
-  event_id: number;
+  source: 'incident' | 'audit';
   incident: string;
-  kind: string;
-  actor: string;
-  state: string;
   time: number;
+  // incident events
+  event_id?: number;
+  kind?: string;
+  actor?: string;
+  state?: string;
+  // audit records
+  seq?: number;
+  action?: string;
+  subject?: string;
 }
 
 type Listener = (event: LiveEvent | 'resync') => void;
@@ -26,15 +35,31 @@ export function startLive(): void {
   if (source) return;
   source = new EventSource('/api/v1/stream');
   source.onopen = () => setConnected(true);
-  source.onerror = () => setConnected(false);
-  source.addEventListener('incident', (message) => {
-    try {
-      const event = JSON.parse((message as MessageEvent<string>).data) as LiveEvent;
-      listeners.forEach((listener) => listener(event));
-    } catch {
-      /* a malformed frame is ignored; the next event or a resync brings the page up to date */
+  source.onerror = () => {
+    setConnected(false);
+    // The browser retries by itself unless the server refused the stream (e.g. 401 after the
+    // token was revoked): then ask who we are, which ends the session in the app if it is gone.
+    if (source?.readyState === EventSource.CLOSED) {
+      source = null;
+      whoAmI().then(
+        (me) => {
+          if (me) window.setTimeout(startLive, 2000);
+          else window.dispatchEvent(new Event(sessionEndedEvent));
+        },
+        () => window.setTimeout(startLive, 5000),
+      );
     }
-  });
+  };
+  for (const kind of ['incident', 'audit'] as const) {
+    source.addEventListener(kind, (message) => {
+      try {
+        const event = { ...JSON.parse((message as MessageEvent<string>).data), source: kind } as LiveEvent;
+        listeners.forEach((listener) => listener(event));
+      } catch {
+        /* a malformed frame is ignored; the next event or a resync brings the page up to date */
+      }
+    });
+  }
   source.addEventListener('resync', () => listeners.forEach((listener) => listener('resync')));
 }
 

@@ -1,6 +1,6 @@
 import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
-import { type Me, errorText, logout, whoAmI } from './api';
+import { type Me, errorText, logout, sessionEndedEvent, whoAmI } from './api';
 import { startLive, stopLive, useLiveStatus } from './live';
 import { onLinkClick, usePath } from './router';
 import { LoginPage } from './pages/login';
@@ -51,6 +51,9 @@ function App() {
 
   useEffect(() => {
     whoAmI().then(setMe, (e) => setError(errorText(e)));
+    const ended = () => setMe(null);
+    window.addEventListener(sessionEndedEvent, ended);
+    return () => window.removeEventListener(sessionEndedEvent, ended);
   }, []);
   useEffect(() => {
     if (me) startLive();

@@ -1,7 +1,7 @@
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { type Me, ApiError, errorText, getOptional, post, roleAtLeast } from '../api';
 import { Badge, KeyValues, Section, Show, useResource } from '../components/load';
-import { DriftHistogram } from '../components/histogram';
+import { DriftHistogram, MetricBeforeAfter } from '../components/histogram';
 import { StepCard } from '../components/steps';
 import { age, deadlineLabel, safeHref, shortHash, text, when } from '../format';
 import { useLive } from '../live';
@@ -193,8 +193,8 @@ function Labels(props: { labels: Record<string, string> }) {
   );
 }
 
-function Detection(props: { incident: Incident }) {
-  const pages = useResource<unknown>(`/api/v1/incidents/${props.incident.id}/pages`);
+function Detection(props: { incident: Incident; tick: number }) {
+  const pages = useResource<unknown>(`/api/v1/incidents/${props.incident.id}/pages`, [props.tick]);
   const alerts: AlertSummary[] = props.incident.alerts ?? [];
   return (
     <>
@@ -243,14 +243,25 @@ function periodValue(period: unknown): string {
   return text(period);
 }
 
+function periodMean(period: unknown): number | null {
+  if (typeof period === 'number') return period;
+  if (period && typeof period === 'object') {
+    const p = period as Json;
+    const value = p.mean ?? p.value ?? p.auc;
+    return typeof value === 'number' ? value : null;
+  }
+  return null;
+}
+
 // The histogram x axis: left bin edges for numeric columns, positions for categorical ones.
 function histogramAxis(h: Json, bins: number): number[] {
   const edges = asArray<number>(h.edges);
   return Array.from({ length: bins }, (_, i) => (typeof edges[i] === 'number' ? edges[i] : i));
 }
 
-function Investigation(props: { incident: Incident; me: Me }) {
-  const [tick, setTick] = useState(0);
+function Investigation(props: { incident: Incident; me: Me; tick: number }) {
+  const [ownTick, setTick] = useState(0);
+  const tick = ownTick + props.tick;
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const diagnosis = useResource<Json>(`/api/v1/incidents/${props.incident.id}/diagnosis`, [tick]);
@@ -363,6 +374,13 @@ function Investigation(props: { incident: Incident; me: Me }) {
                     </tr>
                   </tbody>
                 </table>
+                <MetricBeforeAfter
+                  metric={text(regression.metric)}
+                  splitAt={text(regression.split_at)}
+                  before={periodMean(regression.before)}
+                  after={periodMean(regression.after)}
+                  reference={typeof regression.reference === 'number' ? regression.reference : null}
+                />
                 <p>{text(regression.explanation)}</p>
               </>
             )}
@@ -396,9 +414,18 @@ export function IncidentPage(props: { id: string; me: Me }) {
   const [note, setNote] = useState('');
   const [noteError, setNoteError] = useState<string | null>(null);
 
+  // Every change to this incident arrives on the live stream (lifecycle events, and audit records
+  // of step transitions, approvals, evidence, pages and notifications): re-read once per burst.
+  const pending = useRef<number | undefined>(undefined);
   useLive((event) => {
-    if (event === 'resync' || event.incident === props.id) refresh();
+    if (event !== 'resync' && event.incident !== props.id) return;
+    if (pending.current !== undefined) return;
+    pending.current = window.setTimeout(() => {
+      pending.current = undefined;
+      refresh();
+    }, 200);
   });
+  useEffect(() => () => window.clearTimeout(pending.current), []);
 
   async function addNote(e: Event) {
     e.preventDefault();
@@ -413,14 +440,6 @@ export function IncidentPage(props: { id: string; me: Me }) {
   }
 
   const stepList = asArray<Step>(steps.data, 'steps');
-  // Step runs finish in the background and the live feed carries incident events only, so while
-  // a step runs the page re-reads every 1.5 s (stops as soon as nothing is running).
-  const running = stepList.some((s) => s.state === 'running');
-  useEffect(() => {
-    if (!running) return;
-    const timer = window.setTimeout(refresh, 1500);
-    return () => window.clearTimeout(timer);
-  }, [running, tick]);
   const resolutionChecks = stepList.filter((s) => /resolution|verif/.test(s.section ?? ''));
   const stabilisation = stepList.filter((s) => !resolutionChecks.includes(s));
   const notes = (events.data?.events ?? []).filter((e) => e.kind === 'note' || e.kind === 'noted');
@@ -452,7 +471,7 @@ export function IncidentPage(props: { id: string; me: Me }) {
                 <ContextSnapshot context={inc.context} />
               </Section>
               <Section id="detection" title="2 · Detection">
-                <Detection incident={inc} />
+                <Detection incident={inc} tick={tick} />
               </Section>
               <Section id="stabilisation" title="3 · Stabilisation">
                 <Show resource={steps} what="Steps">
@@ -470,7 +489,7 @@ export function IncidentPage(props: { id: string; me: Me }) {
                 </Show>
               </Section>
               <Section id="investigation" title="4 · Investigation">
-                <Investigation incident={inc} me={props.me} />
+                <Investigation incident={inc} me={props.me} tick={tick} />
               </Section>
               <Section id="resolution" title="5 · Resolution checks">
                 {resolutionChecks.length === 0 ? (

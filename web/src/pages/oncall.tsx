@@ -18,33 +18,55 @@ function person(value: unknown): string {
   return text(value);
 }
 
-// Shifts of one schedule over the coming days, grouped by day: a small readable calendar.
-function ScheduleShifts(props: { id: string }) {
+const dayMs = 24 * 3600 * 1000;
+
+function hourMinute(ms: number): string {
+  return new Date(ms).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+}
+
+// ScheduleCalendar shows one schedule's coming week as a calendar: a column per day listing who
+// holds the pager and from when to when that day (the server resolves layers and overrides).
+function ScheduleCalendar(props: { id: string }) {
   const shifts = useResource<unknown>(`/api/v1/schedules/${encodeURIComponent(props.id)}/shifts`);
   return (
     <Show resource={shifts} what="Shifts">
       {(data) => {
-        const rows = list(data, 'shifts');
-        if (rows.length === 0) return <p class="muted">No shifts in range.</p>;
+        const rows = list(data, 'shifts')
+          .map((shift) => ({
+            start: Date.parse(text(shift.start ?? shift.starts_at)),
+            end: Date.parse(text(shift.end ?? shift.ends_at)),
+            who: person(shift.user ?? shift.users ?? shift.who),
+          }))
+          .filter((shift) => !Number.isNaN(shift.start) && !Number.isNaN(shift.end));
+        if (rows.length === 0) return <p class="muted">Nobody scheduled in the coming week.</p>;
+        const from = new Date(Date.parse(text((data as Json).from)) || rows[0].start);
+        from.setHours(0, 0, 0, 0);
+        const days = Array.from({ length: 7 }, (_, i) => from.getTime() + i * dayMs);
         return (
-          <table class="shifts">
-            <thead>
-              <tr>
-                <th scope="col">From</th>
-                <th scope="col">To</th>
-                <th scope="col">Who</th>
-              </tr>
-            </thead>
-            <tbody>
-              {rows.slice(0, 28).map((shift, i) => (
-                <tr key={i}>
-                  <td>{when((shift.start ?? shift.starts_at ?? shift.from) as string)}</td>
-                  <td>{when((shift.end ?? shift.ends_at ?? shift.to) as string)}</td>
-                  <td>{person(shift.user ?? shift.who ?? shift.person)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <ol class="calendar" aria-label={`Coming week of ${props.id}`}>
+            {days.map((day) => {
+              const inDay = rows.filter((shift) => shift.start < day + dayMs && shift.end > day);
+              return (
+                <li key={day} class="calendar-day">
+                  <strong>{new Date(day).toLocaleDateString([], { weekday: 'short', day: 'numeric', month: 'short' })}</strong>
+                  {inDay.length === 0 ? (
+                    <span class="muted">nobody</span>
+                  ) : (
+                    <ul>
+                      {inDay.map((shift, i) => (
+                        <li key={i}>
+                          <span class="who">{shift.who}</span>{' '}
+                          <small class="muted">
+                            {shift.start > day ? hourMinute(shift.start) : '00:00'}–{shift.end < day + dayMs ? hourMinute(shift.end) : '24:00'}
+                          </small>
+                        </li>
+                      ))}
+                    </ul>
+                  )}
+                </li>
+              );
+            })}
+          </ol>
         );
       }}
     </Show>
@@ -102,7 +124,7 @@ export function OnCallPage() {
                       <h3>
                         {text(schedule.name ?? schedule.title ?? id)} <small class="muted">{text(schedule.time_zone ?? schedule.timezone)}</small>
                       </h3>
-                      <ScheduleShifts id={id} />
+                      <ScheduleCalendar id={id} />
                     </article>
                   );
                 })}

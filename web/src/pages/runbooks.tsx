@@ -14,7 +14,7 @@ interface RunbookSummary {
   content_hash: string;
   source_path: string;
   steps: { id: string; title: string; risk: string; approval_required: boolean; action: string; auto: boolean }[];
-  lint?: unknown;
+  lint?: { clean: boolean; findings: { check: string; message: string; line: number; column: number }[] };
 }
 
 function list(value: unknown, key: string): Json[] {
@@ -33,19 +33,22 @@ function Versions(props: { id: string }) {
     <Show resource={versions} what="Version history">
       {(data) => {
         const rows = list(data, 'versions');
+        const latest = Math.max(...rows.map((v) => Number(v.version) || 0));
         return (
           <>
             <ul class="versions">
-              {rows.map((v, i) => (
-                <li key={i}>
+              {rows.map((v) => (
+                <li key={text(v.version)}>
                   v{text(v.version)} {when((v.loaded_at ?? v.created_at ?? v.first_seen_at) as string)} by {text(v.author)}
                   {v.message ? ` — ${text(v.message)}` : ''}{' '}
                   <code>{shortHash(v.content_hash)}</code>{' '}
-                  {i > 0 || rows.length > 1 ? (
-                    <button type="button" class="link" onClick={() => setDiffFrom(text(v.seq ?? v.number ?? v.version))}>
+                  {Number(v.version) !== latest ? (
+                    <button type="button" class="link" onClick={() => setDiffFrom(text(v.version))}>
                       diff to current
                     </button>
-                  ) : null}
+                  ) : (
+                    <span class="badge">current</span>
+                  )}
                 </li>
               ))}
             </ul>
@@ -58,6 +61,40 @@ function Versions(props: { id: string }) {
         );
       }}
     </Show>
+  );
+}
+
+// Lint shows what `vakt runbook lint` finds in the loaded runbook, checked against the serving
+// catalogue (unknown pipeline, escalation policy, template variables, approvals, …).
+function Lint(props: { runbook: RunbookSummary }) {
+  const lint = props.runbook.lint;
+  if (!lint) return <p class="muted">Lint: not reported by this server.</p>;
+  if (lint.clean) {
+    return (
+      <p class="lint-clean" data-testid={`lint-${props.runbook.id}`}>
+        ✓ Lint clean
+      </p>
+    );
+  }
+  const file = props.runbook.source_path.split('/').pop() ?? props.runbook.id;
+  return (
+    <div class="lint-findings" data-testid={`lint-${props.runbook.id}`}>
+      <p>
+        <strong>
+          ⚠ Lint: {lint.findings.length} finding{lint.findings.length === 1 ? '' : 's'}
+        </strong>
+      </p>
+      <ul>
+        {lint.findings.map((finding, i) => (
+          <li key={i}>
+            <code>
+              {file}:{finding.line}:{finding.column}
+            </code>{' '}
+            {finding.message} <span class="badge">{finding.check}</span>
+          </li>
+        ))}
+      </ul>
+    </div>
   );
 }
 
@@ -85,14 +122,7 @@ export function RunbooksPage() {
                     </li>
                   ))}
                 </ol>
-                <p class="muted">
-                  Lint:{' '}
-                  {rb.lint === undefined
-                    ? 'loaded with strict validation (full lint: vakt runbook lint)'
-                    : typeof rb.lint === 'string'
-                      ? rb.lint
-                      : JSON.stringify(rb.lint)}
-                </p>
+                <Lint runbook={rb} />
                 <button type="button" class="secondary" aria-expanded={open === rb.id} onClick={() => setOpen(open === rb.id ? null : rb.id)}>
                   {open === rb.id ? 'Hide versions' : 'Version history'}
                 </button>
