@@ -3,7 +3,7 @@
 #
 #   bench/ingest/run.sh [--runs N] [--quick] [--batches 1,100,1000] [--formats am-v2,pd-v2]
 #                       [--am-results FILE.json] [--skip-build] [--no-doc] [--retries N]
-#                       [--quiet-wait SEC] [--pd-memory]
+#                       [--quiet-wait SEC] [--pd-memory] [--vakt BINARY]
 #
 # 1. builds vakt (release preset), 2. runs the shared harness (../shared/bench/alertmanager/bench.py)
 # against Alertmanager (the harness starts a fresh one per run), 3. runs the same scenarios against
@@ -43,7 +43,8 @@ while [[ $# -gt 0 ]]; do
     --port) PORT="$2"; shift 2 ;;
     --quiet-wait) QUIET_WAIT="$2"; shift 2 ;;
     --retries) RETRIES="$2"; shift 2 ;;
-    -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
+    --vakt) VAKT="$(realpath "$2")"; SKIP_BUILD=1; shift 2 ;;
+    -h|--help) sed -n '2,18p' "$0"; exit 0 ;;
     *) echo "unknown argument: $1" >&2; exit 2 ;;
   esac
 done
