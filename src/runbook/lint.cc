@@ -59,6 +59,7 @@ class Linter {
             fmt::format("step \"{}\" is {} risk but has no approval", step->id,
                         RiskName(step->risk)));
       }
+      if (step->approval) CheckApprovalRoles(*step);
       if (const auto* command = std::get_if<CommandAction>(&step->action)) {
         for (const std::string& name : command->env) {
           if (context_.catalog != nullptr && !context_.catalog->EnvAllowed(name)) {
@@ -70,6 +71,22 @@ class Linter {
         }
       }
     }
+  }
+
+  // CheckApprovalRoles: approvers are vakt principals, whose roles are the built-in four. A
+  // step whose approval lists only other names could never be approved and would block the
+  // incident; extra names next to a built-in role are allowed (they document intent).
+  void CheckApprovalRoles(const Step& step) {
+    static constexpr std::string_view kVaktRoles[] = {"responder", "approver", "admin"};
+    for (const std::string& role : step.approval->roles) {
+      for (std::string_view known : kVaktRoles) {
+        if (role == known) return;
+      }
+    }
+    Add(step.pos, "approval-unreachable",
+        fmt::format("step \"{}\" can never be approved: none of its approval roles is a vakt "
+                    "role that may approve (responder, approver, admin)",
+                    step.id));
   }
 
   void CheckTemplates() {

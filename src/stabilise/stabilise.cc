@@ -8,13 +8,13 @@ namespace vakt::stabilise {
 
 Result<std::unique_ptr<Stabilise>> Stabilise::Create(storage::Database& database,
                                                      incident::IncidentService& incidents,
-                                                     const Clock& clock,
-                                                     StabiliseOptions options) {
+                                                     const Clock& clock, StabiliseOptions options) {
   std::unique_ptr<Stabilise> built(new Stabilise());
   VAKT_ASSIGN_OR_RETURN(built->blobs_, evidence::FileEvidenceStore::Open(
                                            std::filesystem::path(options.data_dir) / "evidence"));
   built->evidence_ = std::make_unique<storage::SqlEvidenceStore>(database, *built->blobs_);
   built->steps_ = std::make_unique<storage::SqlStepStore>(database);
+  built->versions_ = std::make_unique<storage::SqlRunbookVersionStore>(database);
   action::HttpPolicy http_policy;
   VAKT_ASSIGN_OR_RETURN(http_policy.egress, action::EgressPolicy::Parse(options.egress_allow));
   action::CommandPolicy command_policy;
@@ -27,8 +27,8 @@ Result<std::unique_ptr<Stabilise>> Stabilise::Create(storage::Database& database
   service_options.instance_id = "vakt-" + RandomToken(6);
   service_options.lease_grace_ms = options.lease_grace_ms;
   built->service_ = std::make_unique<StepService>(database, *built->steps_, *built->evidence_,
-                                                  incidents, clock, std::move(deps),
-                                                  service_options);
+                                                  incidents, built->versions_.get(), clock,
+                                                  std::move(deps), service_options);
   return built;
 }
 

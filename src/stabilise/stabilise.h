@@ -11,6 +11,7 @@
 #include "stabilise/step_service.h"
 #include "storage/database.h"
 #include "storage/sql_evidence_store.h"
+#include "storage/sql_runbook_version_store.h"
 #include "storage/sql_step_store.h"
 
 namespace vakt::stabilise {
@@ -40,6 +41,7 @@ class Stabilise {
   std::unique_ptr<evidence::FileEvidenceStore> blobs_;
   std::unique_ptr<storage::SqlEvidenceStore> evidence_;
   std::unique_ptr<storage::SqlStepStore> steps_;
+  std::unique_ptr<storage::SqlRunbookVersionStore> versions_;
   std::unique_ptr<StepService> service_;
 };
 

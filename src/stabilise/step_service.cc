@@ -5,6 +5,7 @@
 #include <cstdlib>
 
 #include "common/crypto.h"
+#include "runbook/loader.h"
 #include "stabilise/template_context.h"
 #include "storage/sql_audit_append.h"
 #include "storage/sql_outbox.h"
@@ -38,44 +39,28 @@ action::ApprovalPolicy PolicyOf(const runbook::Step& step) {
   return policy;
 }
 
-// TimeBoundMs is how long a run of the step may take at most; the lease adds a grace period.
-TimeMs TimeBoundMs(const runbook::Step& step, const RenderedStep& rendered) {
-  if (step.timeout_ms > 0) return step.timeout_ms;
-  if (rendered.executable) {
-    if (const auto* http = std::get_if<action::HttpAction>(&*rendered.executable)) {
-      return http->timeout_ms * 3 + 10'000;  // retries and backoff
-    }
-    return std::get<action::CommandAction>(*rendered.executable).timeout_ms;
-  }
-  if (rendered.kind == "check") return rendered.check.timeout_ms;
-  if (rendered.kind == "wait") return rendered.wait_ms;
-  if (rendered.kind == "capture") {
-    return static_cast<TimeMs>(rendered.captures.size()) * 60'000 + 10'000;
-  }
-  return 5 * 60'000;
-}
-
 bool IsAutoKind(const std::string& kind) {
   return kind == "capture" || kind == "check" || kind == "wait" || kind == "diagnose" ||
          kind == "notify";
 }
 
 Result<action::ApprovalRequest> RestoreRequest(const StepRecord& record) {
-  return action::ApprovalRequest::Restore(record.approval, record.requested_by,
-                                          record.content_hash, record.requested_at,
-                                          record.approval_expires_at, record.votes);
+  return action::ApprovalRequest::Restore(record.approval, record.requested_by, record.content_hash,
+                                          record.requested_at, record.approval_expires_at,
+                                          record.votes);
 }
 
 }  // namespace
 
 StepService::StepService(storage::Database& database, storage::SqlStepStore& steps,
-                         storage::SqlEvidenceStore& evidence,
-                         incident::IncidentService& incidents, const Clock& clock,
+                         storage::SqlEvidenceStore& evidence, incident::IncidentService& incidents,
+                         storage::SqlRunbookVersionStore* versions, const Clock& clock,
                          StepRunnerDeps runner, StepServiceOptions options)
     : database_(database),
       steps_(steps),
       evidence_(evidence),
       incidents_(incidents),
+      versions_(versions),
       clock_(clock),
       runner_(std::move(runner)),
       options_(std::move(options)) {
@@ -91,6 +76,7 @@ void StepService::Start() {
     spdlog::warn("settling steps at start: {}", settled.ToString());
   }
   auto_thread_ = std::thread([this] { AutoLoop(); });
+  lease_thread_ = std::thread([this] { LeaseLoop(); });
 }
 
 void StepService::Stop() {
@@ -101,6 +87,7 @@ void StepService::Stop() {
   }
   stop_cv_.notify_all();
   if (auto_thread_.joinable()) auto_thread_.join();
+  if (lease_thread_.joinable()) lease_thread_.join();
   std::vector<RunThread> runs;
   {
     std::lock_guard lock(threads_mu_);
@@ -145,15 +132,102 @@ void StepService::AutoLoop() {
   }
 }
 
+TimeMs StepService::LeaseMs() const { return std::max<TimeMs>(options_.lease_grace_ms, 1000); }
+
+void StepService::LeaseLoop() {
+  // Renewing every third of the lease leaves two chances before it runs out.
+  const TimeMs interval = std::max<TimeMs>(LeaseMs() / 3, 100);
+  while (SleepFor(interval)) RenewLeases();
+}
+
+void StepService::RenewLeases() {
+  std::vector<std::pair<action::StepKey, std::string>> runs;
+  {
+    std::lock_guard lock(in_flight_mu_);
+    for (const auto& [name, run] : in_flight_) runs.push_back(run);
+  }
+  for (const auto& [key, execution_id] : runs) {
+    for (int attempt = 0; attempt < kVoteRetries; ++attempt) {
+      auto record = steps_.Get(key);
+      // Finished, or settled by another instance while this one stalled: Finish decides.
+      if (!record.ok() || record->state != StepState::kRunning ||
+          record->execution_id != execution_id || record->lease_owner != options_.instance_id) {
+        break;
+      }
+      const std::uint64_t expected = record->version;
+      record->lease_expires_at = clock_.NowMs() + LeaseMs();
+      auto stored = steps_.CompareAndSet(*record, expected);
+      if (stored.ok()) break;
+      if (stored.status().code() != StatusCode::kFailedPrecondition) {
+        spdlog::warn("renewing the lease of {}/{}: {}", key.incident_id, key.step_id,
+                     stored.status().ToString());
+        break;
+      }
+    }
+  }
+}
+
+bool StepService::RunningHere(const StepRecord& record) {
+  if (record.lease_owner != options_.instance_id) return false;
+  std::lock_guard lock(in_flight_mu_);
+  auto found = in_flight_.find(record.key.incident_id + "/" + record.key.step_id);
+  return found != in_flight_.end() && found->second.second == record.execution_id;
+}
+
+void StepService::Untrack(const action::StepKey& key, const std::string& execution_id) {
+  std::lock_guard lock(in_flight_mu_);
+  auto found = in_flight_.find(key.incident_id + "/" + key.step_id);
+  if (found != in_flight_.end() && found->second.second == execution_id) in_flight_.erase(found);
+}
+
+Result<std::shared_ptr<const runbook::Runbook>> StepService::PinnedRunbook(
+    const Incident& incident, const incident::Routing& routing) {
+  const runbook::Runbook* loaded =
+      routing.matcher ? routing.matcher->runbooks().Find(incident.runbook_id) : nullptr;
+  if (loaded != nullptr &&
+      (incident.runbook_hash.empty() || loaded->content_hash == incident.runbook_hash)) {
+    // Aliasing the routing's matcher keeps the runbook set alive while the caller uses it.
+    return std::shared_ptr<const runbook::Runbook>(routing.matcher, loaded);
+  }
+  const std::string pinned = incident.runbook_id + " (version " + incident.runbook_version +
+                             ", sha256 " + incident.runbook_hash + ")";
+  {
+    std::lock_guard lock(pinned_mu_);
+    if (auto found = pinned_.find(incident.runbook_hash); found != pinned_.end()) {
+      return found->second;
+    }
+  }
+  if (versions_ == nullptr || incident.runbook_hash.empty()) {
+    return Status::NotFound("runbook " + pinned + " of " + incident.Key() + " is not loaded");
+  }
+  // The incident keeps the runbook it opened with: a reload must not change what its steps do.
+  VAKT_ASSIGN_OR_RETURN(std::vector<storage::RunbookVersion> history,
+                        versions_->List(incident.runbook_id));
+  for (auto it = history.rbegin(); it != history.rend(); ++it) {
+    if (it->content_hash != incident.runbook_hash) continue;
+    VAKT_ASSIGN_OR_RETURN(storage::RunbookVersion stored,
+                          versions_->Get(incident.runbook_id, it->version));
+    VAKT_ASSIGN_OR_RETURN(
+        runbook::Runbook parsed,
+        runbook::ParseRunbook(stored.content, "runbook " + incident.runbook_id + " version " +
+                                                  std::to_string(stored.version)));
+    if (parsed.content_hash != incident.runbook_hash) {
+      return Status::Internal("stored runbook " + pinned + " does not hash to its content hash");
+    }
+    auto shared = std::make_shared<const runbook::Runbook>(std::move(parsed));
+    std::lock_guard lock(pinned_mu_);
+    pinned_.emplace(incident.runbook_hash, shared);
+    return shared;
+  }
+  return Status::NotFound("runbook " + pinned + " of " + incident.Key() +
+                          " is neither loaded nor in the runbook version store");
+}
+
 Result<std::vector<StepService::Loaded>> StepService::LoadAll(std::int64_t incident_id) {
   VAKT_ASSIGN_OR_RETURN(Incident incident, incidents_.store().GetIncident(incident_id));
   incident::Routing routing = incidents_.routing();
-  const runbook::Runbook* runbook =
-      routing.matcher ? routing.matcher->runbooks().Find(incident.runbook_id) : nullptr;
-  if (runbook == nullptr) {
-    return Status::NotFound("runbook " + incident.runbook_id + " of " + incident.Key() +
-                            " is not loaded");
-  }
+  VAKT_ASSIGN_OR_RETURN(std::shared_ptr<const runbook::Runbook> runbook,
+                        PinnedRunbook(incident, routing));
   std::vector<std::string> allow_list;
   if (routing.catalog) allow_list = routing.catalog->env_allow_list();
   const nlohmann::json context =
@@ -200,8 +274,10 @@ Result<StepService::Loaded> StepService::Load(std::int64_t incident_id,
 Status StepService::Settle(StepRecord& record) {
   const TimeMs now = clock_.NowMs();
   StepRecord next = record;
+  // An action this process is still running is alive whatever the clock says; the lease is for
+  // other instances and for after a crash.
   if (record.state == StepState::kRunning && record.lease_expires_at != 0 &&
-      now >= record.lease_expires_at) {
+      now >= record.lease_expires_at && !RunningHere(record)) {
     VAKT_RETURN_IF_ERROR(action::ApplyTransition(
         next, StepState::kOutcomeUnknown, "system", now,
         "lease of " + record.lease_owner + " expired while execution " + record.execution_id +
@@ -238,8 +314,9 @@ StepView StepService::ViewOf(const Loaded& loaded) const {
   StepView view;
   view.section = loaded.section;
   view.step = loaded.step;
-  view.record = loaded.record ? *loaded.record
-                              : action::NewStepRecord(loaded.key(), loaded.step.approval.has_value());
+  view.record = loaded.record
+                    ? *loaded.record
+                    : action::NewStepRecord(loaded.key(), loaded.step.approval.has_value());
   if (!loaded.record) view.record.approval = PolicyOf(loaded.step);
   view.rendered_ok = loaded.rendered.ok();
   if (loaded.rendered.ok()) {
@@ -250,7 +327,8 @@ StepView StepService::ViewOf(const Loaded& loaded) const {
   view.verdict.required = view.record.approval.count;
   if (loaded.record && !loaded.record->requested_by.empty() && loaded.rendered.ok()) {
     auto request = RestoreRequest(*loaded.record);
-    if (request.ok()) view.verdict = request->Evaluate(loaded.rendered->content_hash, clock_.NowMs());
+    if (request.ok())
+      view.verdict = request->Evaluate(loaded.rendered->content_hash, clock_.NowMs());
   }
   return view;
 }
@@ -281,8 +359,8 @@ Result<StepView> StepService::Request(std::int64_t incident_id, const std::strin
                                       const std::string& actor, const std::string& reason) {
   VAKT_ASSIGN_OR_RETURN(Loaded loaded, Load(incident_id, step_id));
   if (!loaded.rendered.ok()) {
-    return Status::FailedPrecondition("step " + step_id + " cannot be rendered: " +
-                                      loaded.rendered.status().message());
+    return Status::FailedPrecondition("step " + step_id +
+                                      " cannot be rendered: " + loaded.rendered.status().message());
   }
   if (!loaded.step.approval) {
     return Status::FailedPrecondition("step " + step_id + " needs no approval; run it");
@@ -343,8 +421,8 @@ Result<StepView> StepService::Vote(std::int64_t incident_id, const std::string& 
   for (int attempt = 0; attempt < kVoteRetries; ++attempt) {
     VAKT_ASSIGN_OR_RETURN(Loaded loaded, Load(incident_id, step_id));
     if (!loaded.rendered.ok()) {
-      return Status::FailedPrecondition("step " + step_id + " cannot be rendered: " +
-                                        loaded.rendered.status().message());
+      return Status::FailedPrecondition(
+          "step " + step_id + " cannot be rendered: " + loaded.rendered.status().message());
     }
     if (!loaded.record || (loaded.record->state != StepState::kAwaitingApproval &&
                            loaded.record->state != StepState::kApproved)) {
@@ -361,8 +439,9 @@ Result<StepView> StepService::Vote(std::int64_t incident_id, const std::string& 
                                         "; review the new content");
     }
     if (record.content_hash != current) {
-      return Status::FailedPrecondition("the step's content changed since it was requested; "
-                                        "approvals are void until it is requested again");
+      return Status::FailedPrecondition(
+          "the step's content changed since it was requested; "
+          "approvals are void until it is requested again");
     }
     for (const auto& vote : record.votes) {
       if (vote.actor == actor.id && vote.action_hash == current) {
@@ -381,10 +460,10 @@ Result<StepView> StepService::Vote(std::int64_t incident_id, const std::string& 
     const action::ApprovalVerdict verdict = request.Evaluate(current, now);
     if (verdict.state == action::ApprovalState::kApproved &&
         record.state == StepState::kAwaitingApproval) {
-      VAKT_RETURN_IF_ERROR(action::MarkApproved(
-          record, current, actor.id, now,
-          std::to_string(verdict.approvals) + " of " + std::to_string(verdict.required) +
-              " approvals"));
+      VAKT_RETURN_IF_ERROR(action::MarkApproved(record, current, actor.id, now,
+                                                std::to_string(verdict.approvals) + " of " +
+                                                    std::to_string(verdict.required) +
+                                                    " approvals"));
     } else if (verdict.state == action::ApprovalState::kDenied) {
       VAKT_RETURN_IF_ERROR(action::ApplyTransition(record, StepState::kSkipped, actor.id, now,
                                                    "denied by " + actor.id + ": " + reason));
@@ -404,8 +483,8 @@ Result<StepView> StepService::Run(std::int64_t incident_id, const std::string& s
                                   const std::string& actor, const std::string& reason) {
   VAKT_ASSIGN_OR_RETURN(Loaded loaded, Load(incident_id, step_id));
   if (!loaded.rendered.ok()) {
-    return Status::FailedPrecondition("step " + step_id + " cannot be rendered: " +
-                                      loaded.rendered.status().message());
+    return Status::FailedPrecondition("step " + step_id +
+                                      " cannot be rendered: " + loaded.rendered.status().message());
   }
   if (loaded.rendered->kind == "manual") {
     return Status::FailedPrecondition("manual steps are done by a person: confirm it");
@@ -424,22 +503,24 @@ Result<StepView> StepService::Claim(const Loaded& loaded_in, const std::string& 
       record.approved_action_hash != rendered.content_hash) {
     // What would run now is not what was approved: void the approval, ask again.
     StepRecord voided = record;
-    VAKT_RETURN_IF_ERROR(action::ApplyTransition(
-        voided, StepState::kAwaitingApproval, "system", now,
-        "approval void: the rendered content changed from " + record.approved_action_hash +
-            " to " + rendered.content_hash));
+    VAKT_RETURN_IF_ERROR(
+        action::ApplyTransition(voided, StepState::kAwaitingApproval, "system", now,
+                                "approval void: the rendered content changed from " +
+                                    record.approved_action_hash + " to " + rendered.content_hash));
     voided.approved_action_hash.clear();
     voided.updated_at = now;
     VAKT_RETURN_IF_ERROR(steps_.CompareAndSet(voided, expected).status());
-    return Status::FailedPrecondition("the step's content changed after approval; the approval "
-                                      "is void and the step must be requested and approved again");
+    return Status::FailedPrecondition(
+        "the step's content changed after approval; the approval "
+        "is void and the step must be requested and approved again");
   }
-  if (size_t running = [&] {
-        std::lock_guard lock(threads_mu_);
-        size_t count = 0;
-        for (const auto& run : runs_) count += run.done->load() ? 0 : 1;
-        return count;
-      }();
+  if (size_t running =
+          [&] {
+            std::lock_guard lock(threads_mu_);
+            size_t count = 0;
+            for (const auto& run : runs_) count += run.done->load() ? 0 : 1;
+            return count;
+          }();
       running >= options_.max_concurrent_runs) {
     return Status::ResourceExhausted("too many step runs in progress; try again shortly");
   }
@@ -448,8 +529,7 @@ Result<StepView> StepService::Claim(const Loaded& loaded_in, const std::string& 
     VAKT_RETURN_IF_ERROR(
         action::BeginRerun(record, rendered.content_hash, execution_id, actor, now, reason));
   } else {
-    VAKT_RETURN_IF_ERROR(
-        action::BeginRun(record, rendered.content_hash, execution_id, actor, now));
+    VAKT_RETURN_IF_ERROR(action::BeginRun(record, rendered.content_hash, execution_id, actor, now));
     if (!reason.empty()) record.history.back().reason += "; " + reason;
   }
   action::StepRun run;
@@ -458,7 +538,7 @@ Result<StepView> StepService::Claim(const Loaded& loaded_in, const std::string& 
   run.started_at = now;
   record.runs.push_back(run);
   record.lease_owner = options_.instance_id;
-  record.lease_expires_at = now + TimeBoundMs(loaded.step, rendered) + options_.lease_grace_ms;
+  record.lease_expires_at = now + LeaseMs();
   record.updated_at = now;
   // The compare-and-set decides the race: exactly one claim of this version wins.
   VAKT_ASSIGN_OR_RETURN(StepRecord claimed, steps_.CompareAndSet(record, expected));
@@ -493,26 +573,30 @@ Result<StepView> StepService::Claim(const Loaded& loaded_in, const std::string& 
     const std::vector<std::string> recipients = rendered.recipients;
     const std::string template_name = rendered.text;
     auto enqueue = [&](storage::SqlConnection& conn) -> Status {
-          for (const std::string& to : recipients) {
-            storage::OutboxMessage message;
-            message.idempotency_key = "step:" + incident.Key() + ":" + step_id + ":" +
-                                      execution_id + ":" + to;
-            message.channel = "runbook-notify";
-            message.target = to;
-            message.subject = template_name;
-            message.payload = nlohmann::json{{"incident", incident.Key()},
-                                             {"title", incident.title},
-                                             {"step", step_id},
-                                             {"template", template_name},
-                                             {"to", to}}
-                                  .dump();
-            message.incident_id = incident.id;
-            VAKT_RETURN_IF_ERROR(storage::EnqueueNotification(conn, message, clock_.NowMs()).status());
-          }
-          return Status::Ok();
+      for (const std::string& to : recipients) {
+        storage::OutboxMessage message;
+        message.idempotency_key =
+            "step:" + incident.Key() + ":" + step_id + ":" + execution_id + ":" + to;
+        message.channel = "runbook-notify";
+        message.target = to;
+        message.subject = template_name;
+        message.payload = nlohmann::json{
+            {"incident", incident.Key()},
+            {"title", incident.title},
+            {"step", step_id},
+            {"template", template_name},
+            {"to", to}}.dump();
+        message.incident_id = incident.id;
+        VAKT_RETURN_IF_ERROR(storage::EnqueueNotification(conn, message, clock_.NowMs()).status());
+      }
+      return Status::Ok();
     };
     VAKT_RETURN_IF_ERROR(Finish(claimed.key, execution_id, sent, enqueue));
   } else {
+    {
+      std::lock_guard lock(in_flight_mu_);
+      in_flight_[claimed.key.incident_id + "/" + claimed.key.step_id] = {claimed.key, execution_id};
+    }
     StartThread([this, loaded, claimed, actor] { Execute(loaded, claimed, actor); });
     return ViewOf(loaded);
   }
@@ -523,8 +607,9 @@ Result<StepView> StepService::Claim(const Loaded& loaded_in, const std::string& 
 void StepService::Execute(Loaded loaded, StepRecord claimed, std::string actor) {
   RunOutcome outcome = ExecuteStep(loaded.step, *loaded.rendered, loaded.incident,
                                    claimed.execution_id, actor, runner_);
-  if (Status finished = Finish(claimed.key, claimed.execution_id, outcome, nullptr);
-      !finished.ok()) {
+  const Status finished = Finish(claimed.key, claimed.execution_id, outcome, nullptr);
+  Untrack(claimed.key, claimed.execution_id);
+  if (!finished.ok()) {
     spdlog::error("step {}/{} execution {} ended ({}) but could not be recorded: {}",
                   claimed.key.incident_id, claimed.key.step_id, claimed.execution_id,
                   action::StepStateName(outcome.outcome), finished.ToString());
@@ -575,8 +660,8 @@ Result<StepView> StepService::Confirm(std::int64_t incident_id, const std::strin
   const TimeMs now = clock_.NowMs();
   const StepState outcome = failed ? StepState::kFailed : StepState::kSucceeded;
   if (record.state == StepState::kOutcomeUnknown) {
-    VAKT_RETURN_IF_ERROR(action::ApplyTransition(record, outcome, actor, now,
-                                                 "resolved by a person: " + reason));
+    VAKT_RETURN_IF_ERROR(
+        action::ApplyTransition(record, outcome, actor, now, "resolved by a person: " + reason));
     if (!record.runs.empty() && record.runs.back().outcome.empty()) {
       record.runs.back().finished_at = now;
       record.runs.back().outcome = std::string(action::StepStateName(outcome));
@@ -621,8 +706,8 @@ Result<nlohmann::json> StepService::DryRun(std::int64_t incident_id, const std::
                                            const std::string& actor) {
   VAKT_ASSIGN_OR_RETURN(Loaded loaded, Load(incident_id, step_id));
   if (!loaded.rendered.ok()) {
-    return Status::FailedPrecondition("step " + step_id + " cannot be rendered: " +
-                                      loaded.rendered.status().message());
+    return Status::FailedPrecondition("step " + step_id +
+                                      " cannot be rendered: " + loaded.rendered.status().message());
   }
   audit::AuditEvent event;
   event.actor = actor;
@@ -650,7 +735,8 @@ Status StepService::AutoRunPass() {
       for (const Loaded& loaded : *all) {
         if (loaded.section != "stabilise" || !loaded.step.auto_run || loaded.step.approval ||
             loaded.step.risk != runbook::Risk::kLow || loaded.record || !loaded.rendered.ok() ||
-            !IsAutoKind(loaded.rendered->kind) || (loaded.rendered->kind == "capture") != captures) {
+            !IsAutoKind(loaded.rendered->kind) ||
+            (loaded.rendered->kind == "capture") != captures) {
           continue;
         }
         auto claimed = Claim(loaded, "system:auto", "auto step on incident open");
