@@ -232,9 +232,13 @@ class LearningLoopCase(VaktTestCase):
         self.assertEqual(self.gauge(vakt, "vakt_response_incidents", kind="incidents", pipeline="all"), 0)
         key = self.open_incident(severity="warning")
         time.sleep(0.3)
+        self.assertStatus(vakt.post("/api/v1/incidents/%s/steps/look/skip" % key, {"reason": "known"}), 200)
         for action in ("acknowledge", "resolve"):
             self.assertStatus(vakt.post("/api/v1/incidents/%s/%s" % (key, action), {}), 200, action)
-        self.assertStatus(vakt.post("/api/v1/drills", {"runbook": "retro-drift"}), 201)
+        drill = vakt.post("/api/v1/drills", {"runbook": "retro-drift"})
+        self.assertStatus(drill, 201)
+        self.assertStatus(vakt.post("/api/v1/incidents/%s/steps/look/skip" % drill.json()["id"],
+                                    {"reason": "drill"}), 200)
         # No report was asked for: the scrape itself reads the stored incidents (at most once a second).
         wait_until(lambda: self.gauge(vakt, "vakt_response_incidents", kind="incidents", pipeline="all") == 1
                    or None, 10, interval=0.3, what="gauge refreshed")
@@ -252,6 +256,15 @@ class LearningLoopCase(VaktTestCase):
             for field in ("mtta_p50_ms", "mtta_p90_ms", "mttr_p50_ms", "mttr_p90_ms"):
                 self.assertIsNotNone(stats[field], (group, field))
         self.assertNotIn("drill", report["incidents"]["by_severity"])
+        # Runbook effectiveness counts the real incident's skipped step, not the drill's.
+        look = [r for r in report["runbook_effectiveness"]
+                if (r["runbook_id"], r["step_id"]) == ("retro-drift", "look")]
+        self.assertEqual(len(look), 1, report["runbook_effectiveness"])
+        self.assertEqual((look[0]["runs"], look[0]["skipped"]), (1, 1))
+        self.assertIn("often_skipped", look[0]["flags"])
+        cli = base.run_cli(vakt, ["report", "response", "--since", "1d", "--format", "json"])
+        self.assertEqual(cli.returncode, 0, cli.stderr)
+        self.assertEqual(json.loads(cli.stdout)["incidents"]["by_runbook"]["retro-drift"]["incidents"], 1)
 
     # -- drill findings feed proposals ------------------------------------------------------------
     def test_drill_findings_feed_a_reviewed_runbook_change_like_a_retro(self):
