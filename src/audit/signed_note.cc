@@ -76,7 +76,9 @@ Status SplitKey(std::string_view text, std::string& name, std::uint32_t& key_id,
   }
   key_id = ReadKeyId(*id_bytes);
   auto decoded = Base64Decode(text.substr(second_plus + 1));
-  if (!decoded.ok()) return Status::InvalidArgument("key material is not base64");
+  if (!decoded.ok() || Base64Encode(*decoded) != text.substr(second_plus + 1)) {
+    return Status::InvalidArgument("key material is not canonical base64");
+  }
   if (decoded->size() != 1 + kKeySize || (*decoded)[0] != kAlgEd25519) {
     return Status::InvalidArgument("key is not an Ed25519 (0x01 || 32 bytes) key");
   }
@@ -237,7 +239,9 @@ Result<std::string> OpenNote(std::string_view note, const NoteVerifier& verifier
                                      " is not \"— name base64\"");
     }
     auto blob = Base64Decode(rest.substr(space + 1));
-    if (!blob.ok() || blob->size() < 5) {
+    // Only the canonical encoding: otherwise a changed padding bit would leave a note that
+    // differs from what was signed and still verifies.
+    if (!blob.ok() || blob->size() < 5 || Base64Encode(*blob) != rest.substr(space + 1)) {
       return Status::InvalidArgument("signature line " + std::to_string(line_no + 1) +
                                      " has a malformed signature");
     }

@@ -71,6 +71,17 @@ TEST(SignedNoteTest, TamperedNotesAreRejected) {
        StatusCode::kInvalidArgument},
       {"truncated signature", [](std::string n) { n.erase(n.size() - 20, 19); return n; },
        StatusCode::kInvalidArgument},
+      // The last base64 digit before '=' carries two unused bits; setting one decodes to the
+      // same signature, so only the canonical encoding may be accepted.
+      {"non-canonical base64 padding bits",
+       [](std::string n) {
+         const std::string alphabet =
+             "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+         char& digit = n[n.size() - 3];
+         digit = alphabet[alphabet.find(digit) ^ 1];
+         return n;
+       },
+       StatusCode::kInvalidArgument},
   };
   for (const auto& c : cases) {
     auto opened = OpenNote(c.mutate(note), verifier);
