@@ -194,4 +194,12 @@ Result<std::vector<EvidenceRecord>> FileEvidenceStore::ListByIncident(
   return records;
 }
 
+Result<bool> FileEvidenceStore::DeleteBlob(std::string_view sha256) {
+  if (!IsValidSha256Hex(sha256)) return Status::InvalidArgument("sha256: malformed");
+  std::error_code error;
+  const bool removed = fs::remove(BlobPath(sha256), error);
+  if (error) return Status::Internal("cannot delete evidence blob: " + error.message());
+  return removed;
+}
+
 }  // namespace vakt::evidence

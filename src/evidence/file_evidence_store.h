@@ -32,6 +32,9 @@ class FileEvidenceStore final : public EvidenceStore {
   Result<std::string> PutBlob(std::string_view bytes);
   Result<std::string> Get(std::string_view sha256) const override;
   Result<std::vector<EvidenceRecord>> ListByIncident(std::string_view incident_id) const override;
+  // DeleteBlob removes the blob (the retention sweep's only way to delete; see retention.h).
+  // Returns false when it was already absent. InvalidArgument for a malformed hash.
+  Result<bool> DeleteBlob(std::string_view sha256);
 
   // BlobPathForTest is where the blob with `sha256` lives.
   std::filesystem::path BlobPathForTest(std::string_view sha256) const { return BlobPath(sha256); }
