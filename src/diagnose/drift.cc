@@ -6,8 +6,9 @@
 #include <unordered_map>
 #include <utility>
 
-#include "diagnose/special_functions.h"
+#include "diagnose/merge_scan.h"
 #include "diagnose/sort.h"
+#include "diagnose/special_functions.h"
 
 namespace vakt::diagnose {
 namespace {
@@ -19,14 +20,6 @@ constexpr double kDistanceThreshold = 0.1;
 constexpr int64_t kMaxUniqueForPerValueBins = 20;
 constexpr int64_t kSmallReference = 1000;
 constexpr int64_t kKsMaxAutoN = 10000;  // scipy ks_2samp: exact p-value up to this size
-
-int64_t CountUniqueSorted(const std::vector<double>& sorted) {
-  int64_t unique = 0;
-  for (size_t i = 0; i < sorted.size(); ++i) {
-    if (i == 0 || sorted[i] != sorted[i - 1]) ++unique;
-  }
-  return unique;
-}
 
 // Per-value bins for sorted numbers: keys = unique values of ref u cur.
 void BinPerValueNumeric(const std::vector<double>& ref, const std::vector<double>& cur,
@@ -146,18 +139,23 @@ Result<DriftAnalysis> AnalyzeColumn(ColumnType type, ColumnSample reference, Col
     a.ref_std = PopulationStd(ref);
     SortDoubles(ref);
     SortDoubles(cur);
-    a.n_unique_ref = CountUniqueSorted(ref);
+    // One merge walk gives the raw D with scipy's asymp p-value, W1 and the unique counts; the
+    // per-statistic functions (KsTwoSample, WassersteinDistance) each walk the data again.
+    const MergeScan scan = ScanSorted(ref, cur);
+    a.n_unique_ref = scan.n_unique_reference;
+    a.n_unique_combined = scan.n_unique_combined;
 
-    // One scan gives the raw D and scipy's asymp p-value; 'auto' then upgrades to the exact
-    // p-value for samples of at most 10000 (the exact path snaps D to h / lcm).
-    const KsResult asymp = KsTwoSample(ref, cur, KsMethod::kAsymp);
+    // 'auto' upgrades to the exact p-value for samples of at most 10000 (the exact path snaps
+    // D to h / lcm).
+    const KsResult& asymp = scan.ks;
     a.ks_en = KsEffectiveN(a.n_ref, a.n_cur);
     a.ks_pvalue_asymp = asymp.pvalue;
     a.ks_raw_statistic = asymp.statistic;
     a.ks = asymp;
     if (std::max(a.n_ref, a.n_cur) <= kKsMaxAutoN) {
       double snapped = asymp.statistic;
-      if (std::optional<double> exact = KsExactPvalue(a.n_ref, a.n_cur, asymp.statistic, &snapped)) {
+      if (std::optional<double> exact =
+              KsExactPvalue(a.n_ref, a.n_cur, asymp.statistic, &snapped)) {
         a.ks->statistic = snapped;
         a.ks->pvalue = *exact;
         a.ks->method_used = KsMethod::kExact;
@@ -167,7 +165,7 @@ Result<DriftAnalysis> AnalyzeColumn(ColumnType type, ColumnSample reference, Col
       }
     }
     a.ks_pvalue_kstwobign = KolmogorovSf(std::sqrt(a.ks_en) * a.ks->statistic);
-    a.wasserstein = WassersteinDistance(ref, cur);
+    a.wasserstein = scan.wasserstein;
     a.wasserstein_normed = WassersteinNormed(*a.wasserstein, a.ref_std);
 
     if (a.n_unique_ref > kMaxUniqueForPerValueBins) {
@@ -177,13 +175,8 @@ Result<DriftAnalysis> AnalyzeColumn(ColumnType type, ColumnSample reference, Col
       a.binning.edges = std::move(sturges.edges);
       a.binning.ref_counts = std::move(sturges.ref_counts);
       a.binning.cur_counts = std::move(sturges.cur_counts);
-      // Unique count of ref u cur is only needed for the test choice and the report.
-      std::vector<double> pooled(ref.size() + cur.size());
-      std::merge(ref.begin(), ref.end(), cur.begin(), cur.end(), pooled.begin());
-      a.n_unique_combined = CountUniqueSorted(pooled);
     } else {
       BinPerValueNumeric(ref, cur, &a.binning);
-      a.n_unique_combined = static_cast<int64_t>(a.binning.numeric_keys.size());
     }
     if (options.decile_psi) a.decile_psi = DecilePsi(ref, cur);
     if (options.rank_tests) {
@@ -209,7 +202,8 @@ Result<DriftAnalysis> AnalyzeColumn(ColumnType type, ColumnSample reference, Col
   a.jensenshannon_base2 = JensenShannon(ref_percents, cur_percents, 2.0);
   a.chi2_contingency = ChiSquareContingency(a.binning.ref_counts, a.binning.cur_counts);
   if (a.binning.per_value) {
-    a.chisquare = EvidentlyChiSquare(a.binning.ref_counts, a.binning.cur_counts, &a.chisquare_f_exp);
+    a.chisquare =
+        EvidentlyChiSquare(a.binning.ref_counts, a.binning.cur_counts, &a.chisquare_f_exp);
   }
   if (a.n_unique_combined <= 2) {
     // key0 is the smallest value; the z-test counts values that are not key0.

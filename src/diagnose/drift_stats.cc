@@ -4,6 +4,8 @@
 #include <cmath>
 #include <limits>
 
+#include "diagnose/merge_scan.h"
+#include "diagnose/pairwise_sum.h"
 #include "diagnose/special_functions.h"
 
 namespace vakt::diagnose {
@@ -40,51 +42,32 @@ Counts HistogramCounts(std::span<const double> sorted, std::span<const double> e
 }  // namespace
 
 double WassersteinDistance(std::span<const double> sorted_u, std::span<const double> sorted_v) {
-  const size_t nu = sorted_u.size();
-  const size_t nv = sorted_v.size();
-  const size_t total = nu + nv;
-  if (total < 2) return 0.0;
-  // Merge into the pooled order; at each pooled value x_k (but the last) the CDFs are
-  // searchsorted(u, x_k, 'right') / n_u, and the width is x_{k+1} - x_k.
-  std::vector<double> all(total);
-  std::merge(sorted_u.begin(), sorted_u.end(), sorted_v.begin(), sorted_v.end(), all.begin());
-  std::vector<double> terms(total - 1);
-  size_t iu = 0;
-  size_t iv = 0;
-  const double dnu = static_cast<double>(nu);
-  const double dnv = static_cast<double>(nv);
-  for (size_t k = 0; k + 1 < total; ++k) {
-    const double x = all[k];
-    while (iu < nu && sorted_u[iu] <= x) ++iu;
-    while (iv < nv && sorted_v[iv] <= x) ++iv;
-    const double diff = static_cast<double>(iu) / dnu - static_cast<double>(iv) / dnv;
-    terms[k] = std::fabs(diff) * (all[k + 1] - x);
-  }
-  return PairwiseSum(terms);
+  if (sorted_u.empty() || sorted_v.empty()) return 0.0;
+  // The merge walk streams scipy's terms into numpy's pairwise sum without the pooled copy.
+  return ScanSorted(sorted_u, sorted_v, /*ks_pvalue=*/false).wasserstein;
 }
 
 double PopulationStd(std::span<const double> values) {
   const double n = static_cast<double>(values.size());
   const double mean = PairwiseSum(values) / n;
-  std::vector<double> squares(values.size());
-  for (size_t i = 0; i < values.size(); ++i) {
-    const double d = values[i] - mean;
-    squares[i] = d * d;
-  }
-  return std::sqrt(PairwiseSum(squares) / n);
+  size_t i = 0;
+  auto square = [&] {
+    const double d = values[i++] - mean;
+    return d * d;
+  };
+  return std::sqrt(PairwiseSumOf(values.size(), square) / n);
 }
 
 double WassersteinNormed(double wasserstein, double reference_std) {
   return wasserstein / std::max(reference_std, 0.001);
 }
 
-SturgesBinning BinSturges(std::span<const double> sorted_ref, std::span<const double> sorted_cur) {
-  SturgesBinning out;
-  const double lo = std::min(sorted_ref.front(), sorted_cur.front());
-  const double hi = std::max(sorted_ref.back(), sorted_cur.back());
-  const double size = static_cast<double>(sorted_ref.size() + sorted_cur.size());
-  out.log2n_plus_1 = std::log2(size) + 1.0;
-  const double width = (hi - lo) / out.log2n_plus_1;
+namespace {
+
+// SturgesEdges is np.histogram_bin_edges over data spanning [lo, hi] with `size` values.
+void SturgesEdges(double lo, double hi, double size, SturgesBinning* out) {
+  out->log2n_plus_1 = std::log2(size) + 1.0;
+  const double width = (hi - lo) / out->log2n_plus_1;
   double first = lo;
   double last = hi;
   if (first == last) {
@@ -96,11 +79,51 @@ SturgesBinning BinSturges(std::span<const double> sorted_ref, std::span<const do
   long n_bins = 1;
   if (width != 0) n_bins = static_cast<long>(std::ceil((last - first) / width));
   const double step = (last - first) / static_cast<double>(n_bins);
-  out.edges.resize(static_cast<size_t>(n_bins) + 1);
-  for (long i = 0; i < n_bins; ++i) out.edges[static_cast<size_t>(i)] = static_cast<double>(i) * step + first;
-  out.edges.back() = last;
+  out->edges.resize(static_cast<size_t>(n_bins) + 1);
+  for (long i = 0; i < n_bins; ++i) {
+    out->edges[static_cast<size_t>(i)] = static_cast<double>(i) * step + first;
+  }
+  out->edges.back() = last;
+}
+
+// Counts of unsorted `values` (all within the edges) in [e_i, e_{i+1}), last bin closed: the
+// bin is guessed arithmetically and then corrected against the edges, as numpy's uniform-bin
+// path does, so the counts equal the searchsorted ones exactly.
+Counts HistogramCountsUnsorted(std::span<const double> values, std::span<const double> edges) {
+  const size_t bins = edges.size() - 1;
+  const double first = edges.front();
+  const double scale = static_cast<double>(bins) / (edges.back() - first);
+  Counts counts(bins, 0);
+  for (double x : values) {
+    const double guess = (x - first) * scale;
+    size_t bin = guess <= 0 ? 0 : std::min(static_cast<size_t>(guess), bins - 1);
+    while (bin > 0 && x < edges[bin]) --bin;
+    while (bin + 1 < bins && x >= edges[bin + 1]) ++bin;
+    ++counts[bin];
+  }
+  return counts;
+}
+
+}  // namespace
+
+SturgesBinning BinSturges(std::span<const double> sorted_ref, std::span<const double> sorted_cur) {
+  SturgesBinning out;
+  const double lo = std::min(sorted_ref.front(), sorted_cur.front());
+  const double hi = std::max(sorted_ref.back(), sorted_cur.back());
+  SturgesEdges(lo, hi, static_cast<double>(sorted_ref.size() + sorted_cur.size()), &out);
   out.ref_counts = HistogramCounts(sorted_ref, out.edges);
   out.cur_counts = HistogramCounts(sorted_cur, out.edges);
+  return out;
+}
+
+SturgesBinning BinSturgesUnsorted(std::span<const double> ref, std::span<const double> cur) {
+  SturgesBinning out;
+  const auto [ref_lo, ref_hi] = std::minmax_element(ref.begin(), ref.end());
+  const auto [cur_lo, cur_hi] = std::minmax_element(cur.begin(), cur.end());
+  SturgesEdges(std::min(*ref_lo, *cur_lo), std::max(*ref_hi, *cur_hi),
+               static_cast<double>(ref.size() + cur.size()), &out);
+  out.ref_counts = HistogramCountsUnsorted(ref, out.edges);
+  out.cur_counts = HistogramCountsUnsorted(cur, out.edges);
   return out;
 }
 
@@ -225,8 +248,8 @@ ChiSquareResult ChiSquareContingency(const Counts& ref_counts, const Counts& cur
   return out;
 }
 
-ZTestResult EvidentlyZTest(int64_t ref_not_key0, int64_t n_ref, int64_t cur_not_key0,
-                           int64_t n_cur, bool both_constant_equal) {
+ZTestResult EvidentlyZTest(int64_t ref_not_key0, int64_t n_ref, int64_t cur_not_key0, int64_t n_cur,
+                           bool both_constant_equal) {
   ZTestResult out;
   out.both_constant_equal = both_constant_equal;
   const double n1 = static_cast<double>(n_ref);
@@ -240,8 +263,8 @@ ZTestResult EvidentlyZTest(int64_t ref_not_key0, int64_t n_ref, int64_t cur_not_
     out.pvalue_erfc = 1.0;
     return out;
   }
-  out.z = (out.p_ref - out.p_cur) /
-          std::sqrt(out.pooled * (1 - out.pooled) * (1.0 / n1 + 1.0 / n2));
+  out.z =
+      (out.p_ref - out.p_cur) / std::sqrt(out.pooled * (1 - out.pooled) * (1.0 / n1 + 1.0 / n2));
   const double az = std::fabs(out.z);
   out.pvalue = 2 * (1 - NormalCdf(az));
   out.pvalue_erfc = std::erfc(az / std::sqrt(2.0));

@@ -32,6 +32,10 @@ struct SturgesBinning {
 };
 SturgesBinning BinSturges(std::span<const double> sorted_ref, std::span<const double> sorted_cur);
 
+// BinSturgesUnsorted is BinSturges on unsorted, non-empty samples (equal result, no sort): what
+// PSI, Jensen-Shannon or KL alone need, as np.histogram does not sort either.
+SturgesBinning BinSturgesUnsorted(std::span<const double> ref, std::span<const double> cur);
+
 // Proportions is counts / n.
 std::vector<double> Proportions(const Counts& counts, int64_t n);
 
@@ -53,8 +57,8 @@ struct ChiSquareResult {
   double statistic = 0;
   double pvalue = 1;
   int64_t dof = 0;
-  bool yates = false;          // chi2_contingency only
-  int64_t n_columns = 0;       // chi2_contingency only: columns kept
+  bool yates = false;           // chi2_contingency only
+  int64_t n_columns = 0;        // chi2_contingency only: columns kept
   bool divide_by_zero = false;  // some expected frequency was 0 (numpy warns)
 };
 
@@ -69,8 +73,8 @@ ChiSquareResult ChiSquareContingency(const Counts& ref_counts, const Counts& cur
 
 // ZTestResult is Evidently's pooled two-proportion z-test.
 struct ZTestResult {
-  double pvalue = 1;        // 2 (1 - Phi(|z|)), as Evidently computes it
-  double pvalue_erfc = 1;   // erfc(|z| / sqrt 2): the accurate tail
+  double pvalue = 1;       // 2 (1 - Phi(|z|)), as Evidently computes it
+  double pvalue_erfc = 1;  // erfc(|z| / sqrt 2): the accurate tail
   double z = 0;
   double p_ref = 0;
   double p_cur = 0;
@@ -80,8 +84,8 @@ struct ZTestResult {
 
 // EvidentlyZTest takes, for each sample, how many values differ from key0 (the smallest value of
 // ref u cur) and the sample size.
-ZTestResult EvidentlyZTest(int64_t ref_not_key0, int64_t n_ref, int64_t cur_not_key0,
-                           int64_t n_cur, bool both_constant_equal);
+ZTestResult EvidentlyZTest(int64_t ref_not_key0, int64_t n_ref, int64_t cur_not_key0, int64_t n_cur,
+                           bool both_constant_equal);
 
 // NumpyQuantileLinear is np.quantile(sorted, q) with the default 'linear' method.
 double NumpyQuantileLinear(std::span<const double> sorted, double q);

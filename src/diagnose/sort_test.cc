@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <bit>
+#include <cstdint>
 #include <limits>
 #include <random>
 
@@ -28,6 +30,21 @@ TEST(SortDoublesTest, SmallInputsUseTheSameOrder) {
   std::vector<double> values = {3, -1, 2, -7.5, 0};
   SortDoubles(values);
   EXPECT_EQ(values, (std::vector<double>{-7.5, -1, 0, 2, 3}));
+}
+
+TEST(SortDoublesTest, OneActiveRadixPassAndIdenticalValuesStaySorted) {
+  // Only the lowest 11 key bits differ: a single radix pass does all the work.
+  std::vector<double> values;
+  for (uint64_t k = 0; k < 1500; ++k) {
+    values.push_back(std::bit_cast<double>(std::bit_cast<uint64_t>(1.0) + (k * 7919) % 2048));
+  }
+  std::vector<double> expected = values;
+  std::sort(expected.begin(), expected.end());
+  SortDoubles(values);
+  EXPECT_EQ(values, expected);
+  std::vector<double> same(1000, -4.25);
+  SortDoubles(same);
+  EXPECT_EQ(same, std::vector<double>(1000, -4.25));
 }
 
 }  // namespace
