@@ -116,8 +116,13 @@ Result<sqlite3*> OpenConnection(const std::string& path, const DatabaseOptions& 
     return status;
   }
   sqlite3_busy_timeout(db, 5000);
+  // wal_autocheckpoint 10000 pages (~40 MB of WAL) instead of 1000: re-sends rewrite the same
+  // pages over and over, and a checkpoint copies each page once however often it is in the WAL,
+  // so checkpointing 10x less often removes most of the copy-back writes and their fsyncs.
+  // Re-sends through the store, groups of 400, synchronous=FULL, on the shared machine: median
+  // 13.2k -> 20.6k alerts/s (bench/ingest/analysis.md).
   Status status = Exec(db, fmt::format("PRAGMA journal_mode=WAL; PRAGMA synchronous={}; "
-                                       "PRAGMA foreign_keys=ON;",
+                                       "PRAGMA foreign_keys=ON; PRAGMA wal_autocheckpoint=10000;",
                                        SynchronousPragma(options.durability)));
   if (!status.ok()) {
     sqlite3_close(db);
