@@ -100,9 +100,12 @@ Result<Alert> ReadAlert(sqlite3_stmt* stmt) {
 
 const char* SynchronousPragma(DurabilityLevel level) {
   switch (level) {
-    case DurabilityLevel::kFull: return "FULL";
-    case DurabilityLevel::kNormal: return "NORMAL";
-    case DurabilityLevel::kOff: return "OFF";
+    case DurabilityLevel::kFull:
+      return "FULL";
+    case DurabilityLevel::kNormal:
+      return "NORMAL";
+    case DurabilityLevel::kOff:
+      return "OFF";
   }
   return "FULL";
 }
@@ -160,14 +163,12 @@ Result<std::unique_ptr<Database>> SqliteDatabase::Open(const std::string& path,
   }
   if (sqlite3_prepare_v3(database->write_db_, kUpdateTimesSql, -1, SQLITE_PREPARE_PERSISTENT,
                          &database->update_times_, nullptr) != SQLITE_OK ||
-      sqlite3_prepare_v3(database->write_db_, kUpdateTimesKeepEndSql, -1,
-                         SQLITE_PREPARE_PERSISTENT, &database->update_times_keep_end_,
-                         nullptr) != SQLITE_OK) {
+      sqlite3_prepare_v3(database->write_db_, kUpdateTimesKeepEndSql, -1, SQLITE_PREPARE_PERSISTENT,
+                         &database->update_times_keep_end_, nullptr) != SQLITE_OK) {
     return SqliteError(database->write_db_, "prepare re-send update");
   }
-  if (sqlite3_prepare_v3(database->write_db_, "PRAGMA data_version", -1,
-                         SQLITE_PREPARE_PERSISTENT, &database->data_version_,
-                         nullptr) != SQLITE_OK) {
+  if (sqlite3_prepare_v3(database->write_db_, "PRAGMA data_version", -1, SQLITE_PREPARE_PERSISTENT,
+                         &database->data_version_, nullptr) != SQLITE_OK) {
     return SqliteError(database->write_db_, "prepare data_version");
   }
   database->write_sql_ = std::make_unique<SqliteConnection>(database->write_db_);
@@ -346,8 +347,7 @@ Result<std::vector<AlertUpsert>> SqliteDatabase::UpsertAlerts(const std::vector<
 
 Result<std::vector<Alert>> SqliteDatabase::QueryAlerts(const std::string& where,
                                                        long long bind_value,
-                                                       const std::string& bind_text,
-                                                       size_t limit) {
+                                                       const std::string& bind_text, size_t limit) {
   std::unique_lock read_lock(read_mu_, std::defer_lock);
   std::unique_lock write_lock(write_mu_, std::defer_lock);
   sqlite3* db = read_db_;
@@ -428,10 +428,11 @@ Result<std::int64_t> SqliteDatabase::AddChangeEvent(const ChangeEvent& event) {
 Result<std::vector<ChangeEvent>> SqliteDatabase::ListChangeEvents(const std::string& pipeline,
                                                                   TimeMs since, size_t limit) {
   std::lock_guard lock(write_mu_);
-  Statement stmt(write_db_, fmt::format("SELECT id, pipeline, summary, source, version, ts, payload "
-                                        "FROM change_events WHERE ts >= ?1 AND (?2 = '' OR "
-                                        "pipeline = ?2) ORDER BY ts DESC, id DESC LIMIT {}",
-                                        limit));
+  Statement stmt(write_db_,
+                 fmt::format("SELECT id, pipeline, summary, source, version, ts, payload "
+                             "FROM change_events WHERE ts >= ?1 AND (?2 = '' OR "
+                             "pipeline = ?2) ORDER BY ts DESC, id DESC LIMIT {}",
+                             limit));
   if (!stmt.ok()) return stmt.error();
   sqlite3_bind_int64(stmt.get(), 1, since);
   sqlite3_bind_text(stmt.get(), 2, pipeline.c_str(), -1, SQLITE_STATIC);

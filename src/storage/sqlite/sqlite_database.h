@@ -45,17 +45,17 @@ class SqliteDatabase final : public Database, public AlertStore {
                            const AlertRowState& merged);
 
   std::mutex write_mu_;
-  sqlite3* write_db_ = nullptr;   // GUARDED_BY(write_mu_)
-  sqlite3_stmt* upsert_ = nullptr;  // GUARDED_BY(write_mu_)
+  sqlite3* write_db_ = nullptr;                    // GUARDED_BY(write_mu_)
+  sqlite3_stmt* upsert_ = nullptr;                 // GUARDED_BY(write_mu_)
   sqlite3_stmt* update_times_ = nullptr;           // GUARDED_BY(write_mu_)
   sqlite3_stmt* update_times_keep_end_ = nullptr;  // GUARDED_BY(write_mu_)
   // Re-sends of rows this process wrote skip the upsert (see AlertResendIndex).
-  AlertResendIndex resend_index_;  // GUARDED_BY(write_mu_)
-  sqlite3_stmt* data_version_ = nullptr;  // GUARDED_BY(write_mu_)
-  std::int64_t seen_data_version_ = -1;   // GUARDED_BY(write_mu_)
+  AlertResendIndex resend_index_;             // GUARDED_BY(write_mu_)
+  sqlite3_stmt* data_version_ = nullptr;      // GUARDED_BY(write_mu_)
+  std::int64_t seen_data_version_ = -1;       // GUARDED_BY(write_mu_)
   std::unique_ptr<SqlConnection> write_sql_;  // GUARDED_BY(write_mu_)
   std::mutex read_mu_;
-  sqlite3* read_db_ = nullptr;  // GUARDED_BY(read_mu_)
+  sqlite3* read_db_ = nullptr;               // GUARDED_BY(read_mu_)
   std::unique_ptr<SqlConnection> read_sql_;  // GUARDED_BY(read_mu_); null for :memory:
 };
 
