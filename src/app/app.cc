@@ -157,6 +157,8 @@ Status App::Build() {
                                                                        "step"));
           return diagnose::DiagnosisToJson(stored);
         });
+    // Every diagnosis (API, CLI triage, investigate section or step) is also incident evidence.
+    diagnoses_->SetEvidenceStore(&stabilise_->service().evidence());
   }
   api::HttpServerOptions http_options;
   http_options.max_body_bytes =

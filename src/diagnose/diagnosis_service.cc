@@ -95,8 +95,8 @@ Result<DriftOutcome> RunDrift(const runbook::DriftConfig& config, const std::str
   }
   VAKT_ASSIGN_OR_RETURN(Table reference_table, ReadTable(reference, schema));
   VAKT_ASSIGN_OR_RETURN(Table current_table, ReadTable(current, schema));
-  VAKT_ASSIGN_OR_RETURN(DriftReport report, CompareTables(std::move(reference_table),
-                                                          std::move(current_table), {}));
+  VAKT_ASSIGN_OR_RETURN(DriftReport report,
+                        CompareTables(std::move(reference_table), std::move(current_table), {}));
   VAKT_RETURN_IF_ERROR(ApplyDriftMethod(report, config.method, config.threshold));
   DriftOutcome out;
   out.summary = SummarizeDrift(report);
@@ -142,7 +142,8 @@ std::string ReportText(const storage::StoredDiagnosis& stored, const nlohmann::j
     out << "Most likely root cause: " << best["cause"].get<std::string>() << " (score "
         << Fmt("%.2f", best["score"].get<double>()) << ")\n  "
         << best["explanation"].get<std::string>() << "\n";
-    for (const auto& evidence : best["evidence"]) out << "  - " << evidence.get<std::string>() << "\n";
+    for (const auto& evidence : best["evidence"])
+      out << "  - " << evidence.get<std::string>() << "\n";
   }
   out << "\nRanked hypotheses:\n";
   int rank = 0;
@@ -155,8 +156,11 @@ std::string ReportText(const storage::StoredDiagnosis& stored, const nlohmann::j
     out << "\nInfrastructure (Prometheus):\n";
     for (const auto& q : result["infrastructure"]["findings"]) {
       const bool failed = q.contains("error");
-      out << "  [" << (failed ? "ERROR" : q["breached"].get<bool>() ? "BREACHED" : "ok") << "] "
-          << q["query"].get<std::string>();
+      out << "  ["
+          << (failed                      ? "ERROR"
+              : q["breached"].get<bool>() ? "BREACHED"
+                                          : "ok")
+          << "] " << q["query"].get<std::string>();
       if (!failed) out << "  (" << q["series_count"].get<size_t>() << " series)";
       out << "\n";
       if (failed) out << "      " << q["error"].get<std::string>() << "\n";
@@ -165,13 +169,13 @@ std::string ReportText(const storage::StoredDiagnosis& stored, const nlohmann::j
   if (result.contains("drift")) {
     const nlohmann::json& dataset = result["drift"]["dataset"];
     out << "\nData drift (" << result["drift"].value("method", std::string()) << ", threshold "
-        << Fmt("%g", result["drift"].value("threshold", 0.0)) << "): "
-        << dataset.value("drifted_columns", 0) << " of " << dataset.value("number_of_columns", 0)
-        << " columns drifted\n";
+        << Fmt("%g", result["drift"].value("threshold", 0.0))
+        << "): " << dataset.value("drifted_columns", 0) << " of "
+        << dataset.value("number_of_columns", 0) << " columns drifted\n";
     for (const auto& column : result["drift"]["columns"]) {
       if (!column.value("drift", false)) continue;
-      out << "  - " << column["column"].get<std::string>() << ": " << column["test"].get<std::string>()
-          << " = " << column["score"].dump() << "\n";
+      out << "  - " << column["column"].get<std::string>() << ": "
+          << column["test"].get<std::string>() << " = " << column["score"].dump() << "\n";
     }
   }
   if (result.contains("regression")) {
@@ -263,7 +267,8 @@ Result<storage::StoredDiagnosis> DiagnosisService::Run(std::int64_t incident_id,
     return Status::FailedPrecondition("runbook " + incident.runbook_id + " pinned by " +
                                       incident.Key() + " is not loaded");
   }
-  VAKT_ASSIGN_OR_RETURN(std::vector<Alert> alerts, incidents_.store().ListIncidentAlerts(incident_id));
+  VAKT_ASSIGN_OR_RETURN(std::vector<Alert> alerts,
+                        incidents_.store().ListIncidentAlerts(incident_id));
   const TimeMs now = clock_.NowMs();
   TimeMs incident_start = incident.created_at;
   for (const Alert& alert : alerts) {
@@ -355,10 +360,9 @@ Result<storage::StoredDiagnosis> DiagnosisService::Run(std::int64_t incident_id,
           status = report.status();
         }
       } else {
-        status = Status::InvalidArgument(rc.source + ": neither labelled predictions (" +
-                                         predictions.status().message() +
-                                         ") nor a metric series (" + series.status().message() +
-                                         ")");
+        status = Status::InvalidArgument(
+            rc.source + ": neither labelled predictions (" + predictions.status().message() +
+            ") nor a metric series (" + series.status().message() + ")");
       }
     } else if (options_.prometheus_url.empty()) {
       notes.Skip("regression", "the source is a PromQL series and no prometheus_url is configured");
@@ -405,9 +409,8 @@ Result<storage::StoredDiagnosis> DiagnosisService::Run(std::int64_t incident_id,
       for (const InfraOutcome& outcome : outcomes) {
         findings.push_back(InfraOutcomeToJson(outcome));
         if (!outcome.error.empty()) {
-          notes.errors.push_back({{"section", "infrastructure"},
-                                  {"query", outcome.query},
-                                  {"error", outcome.error}});
+          notes.errors.push_back(
+              {{"section", "infrastructure"}, {"query", outcome.query}, {"error", outcome.error}});
           continue;
         }
         input.infrastructure.push_back(outcome.finding);
@@ -431,24 +434,36 @@ Result<storage::StoredDiagnosis> DiagnosisService::Run(std::int64_t incident_id,
   stored.verdict = CauseName(hypotheses.front().cause);
   stored.score = Fmt("%.4f", hypotheses.front().score);
   stored.report = ReportText(stored, result);
-  if (evidence_ != nullptr) {
-    // The evidence blob is the result itself; its address goes into the stored row's audit
-    // digest chain through the result JSON below.
+  if (evidence::EvidenceStore* evidence = evidence_.load(); evidence != nullptr) {
+    // The blobs' addresses go into the stored row's audit digest chain through the result JSON
+    // below. The result blob cannot name its own hash, so it is stored first.
     evidence::EvidenceMetadata metadata;
     metadata.incident_id = incident.Key();
     metadata.step_id = origin;
     metadata.collector = "diagnose";
     metadata.source = "runbook " + runbook->id() + " v" + std::to_string(runbook->metadata.version);
     metadata.time = now;
-    metadata.content_type = "application/json";
-    metadata.name = "diagnosis";
     metadata.created_by = actor;
-    Result<std::string> sha = evidence_->Put(result.dump(), metadata);
-    if (sha.ok()) {
-      result["evidence_sha256"] = *sha;
-    } else {
-      result["errors"].push_back({{"section", "evidence"}, {"error", sha.status().ToString()}});
+    nlohmann::json addresses = nlohmann::json::object();
+    auto put = [&](const std::string& bytes, const char* name, const char* content_type,
+                   const char* key) {
+      metadata.name = name;
+      metadata.content_type = content_type;
+      Result<std::string> sha = evidence->Put(bytes, metadata);
+      if (sha.ok()) {
+        addresses[key] = *sha;
+      } else {
+        result["errors"].push_back({{"section", "evidence"}, {"error", sha.status().ToString()}});
+      }
+    };
+    put(result.dump(), "diagnosis", "application/json", "result");
+    put(stored.report, "diagnosis-report", "text/plain; charset=utf-8", "report");
+    if (result.contains("drift") && result["drift"].contains("histograms")) {
+      put(result["drift"]["histograms"].dump(), "diagnosis-histograms", "application/json",
+          "histograms");
     }
+    if (addresses.contains("result")) result["evidence_sha256"] = addresses["result"];
+    result["evidence"] = std::move(addresses);
   }
   stored.result_json = result.dump();
   return store_.Save(std::move(stored));

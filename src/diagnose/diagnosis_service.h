@@ -27,18 +27,23 @@ struct DiagnosisServiceOptions {
   std::string data_dir = "examples/data";  // where runbook `file:` references resolve
   std::string prometheus_url;              // "" = infrastructure and PromQL sources are skipped
   TimeMs prometheus_timeout_ms = 10'000;
-  TimeMs window_lookback_ms = 15 * 60'000;           // window starts this long before the first alert
-  TimeMs regression_lookback_ms = 6 * 3600'000;      // metric series this long before the split
-  int max_concurrent = 2;                            // diagnoses running at once
+  TimeMs window_lookback_ms = 15 * 60'000;       // window starts this long before the first alert
+  TimeMs regression_lookback_ms = 6 * 3600'000;  // metric series this long before the split
+  int max_concurrent = 2;                        // diagnoses running at once
 };
 
 // DiagnosisService is thread-safe; at most options.max_concurrent diagnoses run at once.
 class DiagnosisService {
  public:
-  // `evidence` may be null; when set, each result is also stored as an evidence blob.
+  // `evidence` may be null; when set, each diagnosis is also stored on its incident as evidence:
+  // the result JSON, the readable report and, when drift ran, the per-feature histograms.
   DiagnosisService(incident::IncidentService& incidents, storage::SqlDiagnosisStore& store,
                    const Clock& clock, DiagnosisServiceOptions options,
                    evidence::EvidenceStore* evidence = nullptr);
+
+  // SetEvidenceStore attaches the evidence store after construction (the app builds the
+  // stabilise stack, which owns it, after this service). `evidence` must outlive the service.
+  void SetEvidenceStore(evidence::EvidenceStore* evidence) { evidence_.store(evidence); }
 
   // RunForIncident diagnoses with the pinned runbook's investigate.diagnose section and stores
   // the result as `actor`. Errors: NotFound (no incident), FailedPrecondition (its runbook is no
@@ -64,7 +69,7 @@ class DiagnosisService {
   storage::SqlDiagnosisStore& store_;
   const Clock& clock_;
   const DiagnosisServiceOptions options_;
-  evidence::EvidenceStore* evidence_;
+  std::atomic<evidence::EvidenceStore*> evidence_;
   PrometheusClient prometheus_;
   std::atomic<int> running_{0};
 };
