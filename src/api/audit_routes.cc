@@ -228,6 +228,11 @@ void RegisterAuditRoutes(HttpServer& server, const AuditRoutesContext& context) 
                Guarded(tokens, auth::Role::kViewer, [context](const Request& request, const std::string&) {
                  return Records(context, request);
                }));
+  // The name for the same listing; both stay, the records name is already in use.
+  server.Route("GET", "/api/v1/audit/entries", "audit_entries",
+               Guarded(tokens, auth::Role::kViewer, [context](const Request& request, const std::string&) {
+                 return Records(context, request);
+               }));
   server.Route("GET", "/api/v1/audit/checkpoint", "audit_checkpoint",
                Guarded(tokens, auth::Role::kViewer, [context](const Request&, const std::string&) {
                  return Checkpoint(context);

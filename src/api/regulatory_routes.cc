@@ -7,6 +7,7 @@
 #include "catalog/catalog.h"
 #include "common/json_parse.h"
 #include "common/time_format.h"
+#include "compliance/awareness.h"
 #include "compliance/incident_regimes.h"
 #include "compliance/report_draft.h"
 #include "storage/sql_audit_append.h"
@@ -20,6 +21,7 @@ constexpr size_t kMaxIncidentRecords = 100'000;
 struct LoadedIncident {
   Incident incident;
   compliance::IncidentRegulatoryInput input;
+  std::optional<compliance::AwarenessChange> awareness;  // latest recorded; none: opened_at
 };
 
 std::string Subject(const Incident& incident) { return "incident/" + incident.Key(); }
@@ -30,9 +32,9 @@ Result<Incident> FindIncident(const RegulatoryRoutesContext& context, const Requ
   return context.incidents->store().GetIncident(*id);
 }
 
-Result<LoadedIncident> Load(const RegulatoryRoutesContext& context, const Request& request) {
+Result<LoadedIncident> LoadIncident(const RegulatoryRoutesContext& context, Incident incident) {
   LoadedIncident loaded;
-  VAKT_ASSIGN_OR_RETURN(loaded.incident, FindIncident(context, request));
+  loaded.incident = std::move(incident);
   loaded.input.became_aware_at = loaded.incident.created_at;
   auto routing = context.incidents->routing();
   const catalog::Pipeline* pipeline =
@@ -57,6 +59,11 @@ Result<LoadedIncident> Load(const RegulatoryRoutesContext& context, const Reques
                             compliance::DecodeClassification(event.details, record->time,
                                                              event.actor));
       loaded.input.classifications.push_back(std::move(classification));
+    } else if (event.action == compliance::kAwarenessAction) {
+      VAKT_ASSIGN_OR_RETURN(auto change, compliance::DecodeAwarenessRecord(
+                                             event.details, record->time, event.actor));
+      loaded.input.became_aware_at = change.became_aware_at;
+      loaded.awareness = std::move(change);
     } else if (event.action == compliance::kSubmittedAction) {
       VAKT_ASSIGN_OR_RETURN(auto submission,
                             compliance::DecodeSubmission(event.details, record->time));
@@ -64,6 +71,11 @@ Result<LoadedIncident> Load(const RegulatoryRoutesContext& context, const Reques
     }
   }
   return loaded;
+}
+
+Result<LoadedIncident> Load(const RegulatoryRoutesContext& context, const Request& request) {
+  VAKT_ASSIGN_OR_RETURN(Incident incident, FindIncident(context, request));
+  return LoadIncident(context, std::move(incident));
 }
 
 // State is the coarse view the brief asks for: due, overdue or met.
@@ -107,6 +119,14 @@ Result<nlohmann::json> ClocksJson(const RegulatoryRoutesContext& context,
                         {"pipeline", loaded.incident.pipeline},
                         {"pipeline_regimes", regimes},
                         {"became_aware_at", FormatRfc3339(loaded.input.became_aware_at)},
+                        {"became_aware",
+                         loaded.awareness
+                             ? nlohmann::json{{"source", "recorded"},
+                                              {"actor", loaded.awareness->actor},
+                                              {"reason", loaded.awareness->reason},
+                                              {"recorded_at",
+                                               FormatRfc3339(loaded.awareness->recorded_at)}}
+                             : nlohmann::json{{"source", "incident_opened"}}},
                         {"time_zone", context.time_zone},
                         {"clocks", list}};
 }
@@ -150,6 +170,30 @@ Response Record(const RegulatoryRoutesContext& context, const Request& request,
   if (!clocks.ok()) return ProblemResponse(clocks.status());
   (*clocks)["audit_seq"] = *recorded;
   return JsonResponse(201, *clocks);
+}
+
+// SetAwareness records who set became_aware_at to what and why; the clocks follow from it.
+Response SetAwareness(const RegulatoryRoutesContext& context, const Request& request,
+                      const std::string& actor) {
+  auto incident = FindIncident(context, request);
+  if (!incident.ok()) return ProblemResponse(incident.status());
+  JsonLimits limits;
+  limits.max_depth = 2;
+  auto body = ParseJsonStrict(request.body, limits);
+  if (!body.ok()) return ProblemResponse(body.status().WithContext("body"));
+  const TimeMs now = context.clock->NowMs();
+  auto change = compliance::DecodeAwarenessRequest(*body, now, actor);
+  if (!change.ok()) return ProblemResponse(change.status());
+  audit::AuditEvent event{actor, compliance::kAwarenessAction, Subject(*incident),
+                          compliance::AwarenessDetails(*change), ""};
+  auto recorded = storage::RecordAuditEvent(*context.database, event, now);
+  if (!recorded.ok()) return ProblemResponse(recorded.status());
+  auto loaded = Load(context, request);
+  if (!loaded.ok()) return ProblemResponse(loaded.status());
+  auto clocks = ClocksJson(context, *loaded);
+  if (!clocks.ok()) return ProblemResponse(clocks.status());
+  (*clocks)["audit_seq"] = *recorded;
+  return JsonResponse(200, *clocks);
 }
 
 compliance::IncidentFacts Facts(const RegulatoryRoutesContext& context, const Incident& incident,
@@ -239,6 +283,17 @@ HttpServer::Handler Guarded(auth::TokenService* tokens, auth::Role role, Handler
 
 }  // namespace
 
+Result<std::vector<compliance::DeadlineWarning>> DueRegulatoryWarnings(
+    const RegulatoryRoutesContext& context, const Incident& incident,
+    const compliance::WarningPolicy& policy, TimeMs now) {
+  VAKT_ASSIGN_OR_RETURN(LoadedIncident loaded, LoadIncident(context, incident));
+  compliance::ClockOptions options;
+  options.time_zone = context.time_zone;
+  VAKT_ASSIGN_OR_RETURN(auto clocks, compliance::ComputeIncidentClocks(loaded.input, now, options));
+  return compliance::DueWarnings(incident.Key(), loaded.input.became_aware_at, clocks.deadlines,
+                                 policy, now);
+}
+
 void RegisterRegulatoryRoutes(HttpServer& server, const RegulatoryRoutesContext& context) {
   auth::TokenService* tokens = context.tokens;
   server.Route("GET", R"(/api/v1/incidents/([A-Za-z0-9-]+)/regulatory)", "incident_regulatory",
@@ -251,6 +306,12 @@ void RegisterRegulatoryRoutes(HttpServer& server, const RegulatoryRoutesContext&
                Guarded(tokens, auth::Role::kResponder,
                        [context](const Request& request, const std::string& actor) {
                          return Record(context, request, actor, false);
+                       }));
+  server.Route("PUT", R"(/api/v1/incidents/([A-Za-z0-9-]+)/regulatory/became-aware)",
+               "incident_regulatory_awareness",
+               Guarded(tokens, auth::Role::kResponder,
+                       [context](const Request& request, const std::string& actor) {
+                         return SetAwareness(context, request, actor);
                        }));
   server.Route("POST", R"(/api/v1/incidents/([A-Za-z0-9-]+)/regulatory/submissions)",
                "incident_regulatory_submit",

@@ -5,6 +5,7 @@
 #include "api/http_server.h"
 #include "auth/auth.h"
 #include "common/clock.h"
+#include "compliance/deadline_warnings.h"
 #include "incident/incident_service.h"
 #include "storage/database.h"
 #include "storage/sql_audit_leaf_store.h"
@@ -24,6 +25,14 @@ struct RegulatoryRoutesContext {
 // GET /api/v1/incidents/{id}/regulatory (viewer), POST .../regulatory/classifications and
 // .../regulatory/submissions (responder; each is an audit record of the incident), and
 // GET /api/v1/incidents/{id}/report-draft?regime=&report=&format=markdown|json (viewer).
+// PUT /api/v1/incidents/{id}/regulatory/became-aware (responder) sets when the organisation
+// became aware, with a reason, as a `regulatory.became_aware` audit record; the clocks follow.
 void RegisterRegulatoryRoutes(HttpServer& server, const RegulatoryRoutesContext& context);
+
+// DueRegulatoryWarnings computes `incident`'s clocks from its records, as the GET route shows
+// them, and returns the warnings due at `now` (compliance/deadline_warnings.h).
+Result<std::vector<compliance::DeadlineWarning>> DueRegulatoryWarnings(
+    const RegulatoryRoutesContext& context, const Incident& incident,
+    const compliance::WarningPolicy& policy, TimeMs now);
 
 }  // namespace vakt::api

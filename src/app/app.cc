@@ -9,6 +9,8 @@
 
 #include "api/alert_routes.h"
 #include "api/evidence_routes.h"
+#include "api/incident_export_routes.h"
+#include "api/regulatory_warnings.h"
 #include "api/step_routes.h"
 #include "stabilise/stabilise.h"
 #include "api/diagnose_routes.h"
@@ -200,8 +202,22 @@ Status App::Build() {
   api::RegisterReportRoutes(*http_, *response_metrics_);
   api::RegisterAuditRoutes(*http_, {database_.get(), &audit_->store(), &audit_->log(),
                                     &audit_->public_key(), audit_->origin(), tokens_.get(), &clock_});
+  api::RegisterIncidentExportRoutes(
+      *http_, {incidents_.get(), &stabilise_->service(), database_.get(), &audit_->store(),
+               &audit_->log(), &audit_->public_key(), tokens_.get(), &clock_});
   api::RegisterRegulatoryRoutes(*http_, {incidents_.get(), database_.get(), &audit_->store(),
                                          tokens_.get(), &clock_, "UTC"});
+  {
+    api::RegulatoryWarningOptions warning_options;
+    warning_options.to = config_.regulatory_warn_to;
+    warning_options.policy.percent_elapsed = config_.regulatory_warn_percent;
+    warning_options.policy.lead_times = config_.regulatory_warn_lead_ms;
+    warning_options.interval = std::chrono::milliseconds(config_.regulatory_warn_interval_ms);
+    regulatory_warner_ = std::make_unique<api::RegulatoryWarner>(
+        api::RegulatoryRoutesContext{incidents_.get(), database_.get(), &audit_->store(),
+                                     tokens_.get(), &clock_, "UTC"},
+        std::move(warning_options));
+  }
   api::RegisterOpsRoutes(*http_, metrics_, [this]() -> Status {
     if (draining_) return Status::Unavailable("draining");
     auto version = database_->SchemaVersion();
@@ -324,6 +340,7 @@ Status App::Start() {
 
 void App::Stop() {
   if (draining_) return;
+  regulatory_warner_->Start();
   draining_ = true;
   if (event_stream_) event_stream_->Stop();  // ends live streams so the drain below is not held
   if (http_) http_->Stop();  // stops accepting; in-flight handlers finish first
@@ -338,3 +355,4 @@ void App::Stop() {
 }
 
 }  // namespace vakt::app
+  if (regulatory_warner_) regulatory_warner_->Stop();

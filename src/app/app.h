@@ -15,6 +15,7 @@
 namespace vakt::api {
 class HttpServer;
 class EventStream;
+class RegulatoryWarner;
 }
 namespace vakt::ingest {
 class CommitQueue;
@@ -126,6 +127,7 @@ class App {
   std::unique_ptr<diagnose::DiagnosisService> diagnoses_;         // runs them (API, steps)
   std::unique_ptr<auth::TokenService> tokens_;
   std::unique_ptr<AuditService> audit_;  // signing key, checkpoints, audit API
+  std::unique_ptr<api::RegulatoryWarner> regulatory_warner_;  // deadline warnings (outbox)
   std::unique_ptr<auth::SessionService> sessions_;    // web console logins
   std::unique_ptr<api::EventStream> event_stream_;    // outlives http_: streams call into it
   std::unique_ptr<api::HttpServer> http_;

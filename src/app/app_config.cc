@@ -184,6 +184,53 @@ Result<AppConfig> LoadAppConfig(const std::string& path) {
   }
   if (const YAML::Node actions = root["actions"]) {
     VAKT_RETURN_IF_ERROR(CheckKeys(path, actions, {"egress_allow", "lease_grace_ms"}, "actions"));
+  if (const YAML::Node regulatory = root["regulatory"]) {
+    VAKT_RETURN_IF_ERROR(CheckKeys(path, regulatory,
+                                   {"warn_to", "warn_percent", "warn_lead", "warn_interval"},
+                                   "regulatory"));
+    if (regulatory["warn_to"]) {
+      VAKT_RETURN_IF_ERROR(Read(path, regulatory["warn_to"], config.regulatory_warn_to));
+      for (const std::string& to : config.regulatory_warn_to) {
+        const std::string channel = to.substr(0, to.find(':'));
+        if (to.find(':') == std::string::npos || to.back() == ':' ||
+            (channel != "email" && channel != "slack" && channel != "webhook")) {
+          return Status::InvalidArgument(Where(path, regulatory["warn_to"]) + ": '" + to +
+                                         "' must be email:ADDRESS, slack:URL or webhook:URL");
+        }
+      }
+    }
+    if (regulatory["warn_percent"]) {
+      VAKT_RETURN_IF_ERROR(Read(path, regulatory["warn_percent"], config.regulatory_warn_percent));
+      for (int percent : config.regulatory_warn_percent) {
+        if (percent < 1 || percent > 99) {
+          return Status::InvalidArgument(Where(path, regulatory["warn_percent"]) +
+                                         ": warn_percent values must be 1..99");
+        }
+      }
+    }
+    if (regulatory["warn_lead"]) {
+      std::vector<std::string> leads;
+      VAKT_RETURN_IF_ERROR(Read(path, regulatory["warn_lead"], leads));
+      config.regulatory_warn_lead_ms.clear();
+      for (const std::string& lead : leads) {
+        auto duration = ParseDuration(lead);
+        if (!duration.ok() || *duration <= 0) {
+          return Status::InvalidArgument(Where(path, regulatory["warn_lead"]) + ": '" + lead +
+                                         "' is not a positive duration");
+        }
+        config.regulatory_warn_lead_ms.push_back(*duration);
+      }
+    }
+    if (regulatory["warn_interval"]) {
+      VAKT_RETURN_IF_ERROR(Read(path, regulatory["warn_interval"], text));
+      auto duration = ParseDuration(text);
+      if (!duration.ok() || *duration < 1000) {
+        return Status::InvalidArgument(Where(path, regulatory["warn_interval"]) +
+                                       ": warn_interval must be a duration of at least 1s");
+      }
+      config.regulatory_warn_interval_ms = *duration;
+    }
+  }
     if (actions["lease_grace_ms"]) {
       VAKT_RETURN_IF_ERROR(Read(path, actions["lease_grace_ms"], config.action_lease_grace_ms));
       if (config.action_lease_grace_ms < 0) {

@@ -18,6 +18,7 @@ int RunCli(int argc, char** argv) {
   AddIncidentCommands(app, exit_code);
   AddStepCommands(app, exit_code);
   AddAuditCommands(app, exit_code);
+  AddBundleCommands(app, exit_code);
   AddOncallCommands(app, exit_code);
   AddDiagnoseCommands(app, exit_code);
   AddRetroCommands(app, exit_code);

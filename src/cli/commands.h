@@ -18,6 +18,8 @@ void AddAlertsCommands(CLI::App& app, int& exit_code);
 void AddIncidentCommands(CLI::App& app, int& exit_code);
 void AddStepCommands(CLI::App& app, int& exit_code);
 void AddAuditCommands(CLI::App& app, int& exit_code);
+// `vakt incident export` (added to the incident command) and `vakt bundle verify`.
+void AddBundleCommands(CLI::App& app, int& exit_code);
 void AddOncallCommands(CLI::App& app, int& exit_code);
 void AddDiagnoseCommands(CLI::App& app, int& exit_code);
 void AddRetroCommands(CLI::App& app, int& exit_code);

@@ -6,6 +6,8 @@ verifies offline while a modified one does not."""
 
 import json
 import os
+import tarfile
+import time
 import sqlite3
 import stat
 import subprocess
@@ -26,6 +28,13 @@ detection:
   group_by: [alertname]
   group_wait: 1s
 stabilise:
+  - id: capture
+    title: Capture what the pipeline reports
+    auto: true
+    action:
+      capture:
+        - {name: pipeline-echo, command: [/bin/echo, "state of {{alert.labels.pipeline}}"]}
+        - {name: pipeline-date, command: [/bin/echo, "second item"]}
   - {id: look, title: Look at the dashboard, action: {manual: {instructions: Open it.}}}
 investigate:
   steps:
@@ -102,6 +111,11 @@ class AuditLogTest(VaktTestCase):
         self.assertEqual([first[0]["seq"], second[0]["seq"]], [records[0]["seq"], records[1]["seq"]])
         # Reading the log needs a token.
         self.assertStatus(vakt.request("GET", "/api/v1/audit/records", auth=False), 401)
+        # /entries is the same listing under the name the issue uses.
+        entries = vakt.get("/api/v1/audit/entries?" + urllib.parse.urlencode(
+            {"subject": "incident/" + key}))
+        self.assertStatus(entries, 200, "entries")
+        self.assertEqual(entries.json()["records"], self.records(vakt, subject="incident/" + key))
         self.assertStatus(vakt.get("/api/v1/audit/records?limit=0"), 400)
 
         # The checkpoint covers the records; the inclusion proof checks with the offline CLI.
@@ -239,6 +253,106 @@ class AuditLogTest(VaktTestCase):
         self.assertEqual(as_json.json()["incident_id"], key)
         self.assertStatus(vakt.get("/api/v1/incidents/%s/report-draft?regime=dora" % key), 409)
         self.assertStatus(vakt.get("/api/v1/incidents/%s/report-draft?regime=gdpr" % key), 400)
+
+    def export_and_verify(self, vakt, key):
+        """Exports KEY's archive through the CLI and returns (path, members by name)."""
+        wait_until(lambda: len(vakt.get("/api/v1/incidents/%s/evidence" % key).json()["evidence"]) == 2
+                   or None, 30, what="evidence captured")
+        out = os.path.join(self.make_tempdir(), key + ".tar")
+        exported = run_vakt(["incident", "export", key, "--out", out, "--server", vakt.url],
+                            token=vakt.admin_token())
+        self.assertEqual(exported.returncode, 0, exported.stderr)
+        self.assertIn("2 evidence items", exported.stdout)
+        with tarfile.open(out) as archive:  # an ordinary tar to Python's reader too
+            members = {m.name: archive.extractfile(m).read() for m in archive.getmembers()}
+        verified = run_vakt(["bundle", "verify", out])
+        self.assertEqual(verified.returncode, 0, verified.stderr)
+        self.assertIn("valid: " + key, verified.stdout)
+        return out, members
+
+    def check_export(self, vakt, key):
+        path, members = self.export_and_verify(vakt, key)
+        evidence = sorted(n for n in members if n.startswith("evidence/"))
+        self.assertEqual(len(evidence), 2)
+        for required in ["manifest.json", "incident.json", "public-key.txt", "audit/records.json",
+                         "audit/checkpoint.txt", "audit/previous-checkpoint.txt",
+                         "audit/consistency-proof.json"]:
+            self.assertIn(required, members)
+        manifest = json.loads(members["manifest.json"])
+        self.assertEqual({i["name"] for i in manifest["items"]},
+                         set(evidence) | {"incident.json", "public-key.txt"})
+        # The export and the evidence reads it made are on the record, inside the archive too.
+        actions = [json.loads(r["record"])["action"]
+                   for r in json.loads(members["audit/records.json"])["records"]]
+        self.assertEqual(actions[-1], "incident.export")
+        self.assertEqual(actions.count("evidence.read"), 2)
+        self.assertIn("evidence.capture", actions)
+
+        # One changed byte in any member fails, naming that member; exit 1.
+        raw = open(path, "rb").read()
+        with tarfile.open(path) as archive:
+            offsets = {m.name: (m.offset_data, m.size) for m in archive.getmembers()}
+        for name, (offset, size) in sorted(offsets.items()):
+            damaged = bytearray(raw)
+            damaged[offset + size // 2] ^= 0x01
+            bad_path = path + ".bad"
+            with open(bad_path, "wb") as out:
+                out.write(damaged)
+            result = run_vakt(["bundle", "verify", bad_path])
+            self.assertEqual(result.returncode, 1, (name, result.stdout))
+            self.assertIn(": " + name + ":", result.stderr)
+        # Truncated and garbage archives are invalid (1), a missing file is a usage error (2).
+        with open(path + ".cut", "wb") as out:
+            out.write(raw[:len(raw) // 2])
+        cut = run_vakt(["bundle", "verify", path + ".cut"])
+        self.assertEqual(cut.returncode, 1, cut.stdout)
+        self.assertIn("truncated", cut.stderr)
+        with open(path + ".junk", "wb") as out:
+            out.write(os.urandom(4096))
+        self.assertEqual(run_vakt(["bundle", "verify", path + ".junk"]).returncode, 1)
+        self.assertEqual(run_vakt(["bundle", "verify", path + ".none"]).returncode, 2)
+        # A malformed pinned key is a usage error.
+        other = os.path.join(self.make_tempdir(), "other.pub")
+        with open(other, "w", encoding="utf-8") as out:
+            out.write("other+0a1b2c3d+AXSjwQZKwvz1eOr4qX0W3u2xGzN9Wl4U0Yw3l4rTrqzD\n")
+        pinned = run_vakt(["bundle", "verify", path, "--public-key", other])
+        self.assertEqual(pinned.returncode, 2, pinned.stdout)
+
+    def test_incident_export_is_a_tar_that_verifies_offline_and_names_a_changed_member(self):
+        vakt = self.start_with_runbook()
+        key = self.open_and_ack_incident(vakt)
+        self.check_export(vakt, key)
+
+    def test_incident_export_on_postgres(self):
+        vakt = self.start_with_runbook(database=self.postgres_database())
+        key = self.open_and_ack_incident(vakt)
+        self.check_export(vakt, key)
+
+    def test_became_aware_at_is_set_with_a_reason_audited_and_moves_the_clocks(self):
+        vakt = self.start_with_runbook()
+        key = self.open_and_ack_incident(vakt)
+        before = vakt.get("/api/v1/incidents/%s/regulatory" % key).json()
+        self.assertEqual(before["became_aware"]["source"], "incident_opened")
+        aware = parse_time(before["became_aware_at"]) - 6 * 3600
+        when = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(aware))
+        body = {"became_aware_at": when, "reason": "customer e-mail reported it first"}
+        changed = vakt.request("PUT", "/api/v1/incidents/%s/regulatory/became-aware" % key, body)
+        self.assertStatus(changed, 200, "became-aware")
+        after = changed.json()
+        self.assertEqual(parse_time(after["became_aware_at"]), aware)
+        self.assertEqual(after["became_aware"]["reason"], body["reason"])
+        self.assertEqual(after["became_aware"]["actor"], "admin")
+        early = [c for c in after["clocks"] if c["obligation"] == "nis2_early_warning"][0]
+        self.assertAlmostEqual(parse_time(early["due_at"]) - aware, 24 * 3600, delta=1)
+        records = self.records(vakt, subject="incident/" + key)
+        self.assertEqual(records[-1]["action"], "regulatory.became_aware")
+        self.assertEqual(records[-1]["actor"], "admin")
+        future = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(time.time() + 3600))
+        self.assertProblem(vakt.request("PUT", "/api/v1/incidents/%s/regulatory/became-aware" % key,
+                                        {"became_aware_at": future, "reason": "x"}),
+                           400, "became_aware_at")
+        self.assertProblem(vakt.request("PUT", "/api/v1/incidents/%s/regulatory/became-aware" % key,
+                                        {"became_aware_at": when}), 400, "reason")
 
     def test_postgres_log_verifies_from_the_database(self):
         database = self.postgres_database()
