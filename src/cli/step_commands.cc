@@ -65,7 +65,8 @@ void PrintStep(const nlohmann::json& step) {
               << approval["count"].get<int>() << " from " << approval["roles"].dump()
               << (approval["distinct_from_requester"].get<bool>() ? ", not the requester" : "")
               << "; " << approval["state"].get<std::string>();
-    if (!approval["expires_at"].is_null()) std::cout << ", expires " << Text(approval["expires_at"]);
+    if (!approval["expires_at"].is_null())
+      std::cout << ", expires " << Text(approval["expires_at"]);
   }
   if (!step["requested_by"].is_null()) {
     std::cout << "\n  requested by " << Text(step["requested_by"]) << " at "
@@ -77,7 +78,8 @@ void PrintStep(const nlohmann::json& step) {
     if (!vote["reason"].get<std::string>().empty()) std::cout << ": " << Text(vote["reason"]);
   }
   std::cout << "\n  content:  " << Text(step["content_hash"]) << "\n";
-  if (step.contains("render_error")) std::cout << "  cannot render: " << Text(step["render_error"]) << "\n";
+  if (step.contains("render_error"))
+    std::cout << "  cannot render: " << Text(step["render_error"]) << "\n";
   if (!step["preview"].is_null()) std::cout << step["preview"].dump(2) << "\n";
   for (const auto& run : step["runs"]) {
     std::cout << "  run " << run["attempt"].get<int>() << ": " << Text(run["started_at"]) << " → "
@@ -105,6 +107,27 @@ int List(const StepFlags& flags) {
     std::cout << fmt::format("{:<11}  {:<30}  {:<17}  {:<8}  {:<8}  {}\n", Text(step["section"]),
                              Text(step["id"]), Text(step["state"]), Text(step["kind"]),
                              Text(step["risk"]), Text(step["title"]));
+  }
+  return kExitOk;
+}
+
+// Evidence lists what the incident's steps captured: one line per item, with the SHA-256 that
+// names its blob (GET /api/v1/evidence/<sha256> returns the bytes).
+int Evidence(const StepFlags& flags) {
+  auto result = Call(flags, "GET", "/api/v1/incidents/" + flags.incident + "/evidence");
+  if (auto* code = std::get_if<int>(&result)) return *code;
+  const auto& body = std::get<nlohmann::json>(result);
+  if (flags.format == "json") {
+    std::cout << body.dump(2) << "\n";
+    return kExitOk;
+  }
+  std::cout << fmt::format("{:<24}  {:<24}  {:<10}  {:>9}  {:<20}  {:<64}  {}\n", "STEP", "NAME",
+                           "KIND", "BYTES", "CAPTURED", "SHA256", "SOURCE");
+  for (const auto& item : body["evidence"]) {
+    std::cout << fmt::format("{:<24}  {:<24}  {:<10}  {:>9}  {:<20}  {:<64}  {}\n",
+                             Text(item["step"]), Text(item["name"]), Text(item["kind"]),
+                             Text(item["size"]), Text(item["created_at"]), Text(item["sha256"]),
+                             Text(item["source"]));
   }
   return kExitOk;
 }
@@ -188,6 +211,12 @@ void AddStepCommands(CLI::App& app, int& exit_code) {
   show->add_option("incident", flags->incident, "incident id, e.g. INC-7")->required();
   show->add_option("step", flags->step, "step id")->required();
   show->callback([flags, &exit_code] { exit_code = Show(*flags); });
+
+  auto* evidence =
+      step->add_subcommand("evidence", "List the evidence an incident's steps captured");
+  AddCommonFlags(evidence, *flags);
+  evidence->add_option("incident", flags->incident, "incident id, e.g. INC-7")->required();
+  evidence->callback([flags, &exit_code] { exit_code = Evidence(*flags); });
 
   struct Verb {
     const char* name;
