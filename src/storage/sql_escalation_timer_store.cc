@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "storage/lease_claim.h"
 #include "storage/sql_audit_append.h"
 
 namespace vakt::storage {
@@ -63,32 +64,17 @@ Result<bool> ArmEscalationTimer(SqlConnection& conn, std::int64_t incident_id,
 Result<std::vector<EscalationTimer>> ClaimDueEscalationTimers(Database& database,
                                                               const std::string& owner,
                                                               TimeMs now, TimeMs lease, int limit) {
-  std::vector<EscalationTimer> claimed;
-  Status status = database.RunWrite([&](SqlConnection& conn) -> Status {
-    claimed.clear();
-    SqlTransaction txn(conn);
-    VAKT_RETURN_IF_ERROR(txn.begin_status());
-    // PostgreSQL: a timer another instance is claiming right now is skipped, not waited for.
-    const char* lock = conn.Engine() == "postgres" ? " FOR UPDATE SKIP LOCKED" : "";
-    VAKT_ASSIGN_OR_RETURN(
-        auto rows,
-        conn.Query(fmt::format("SELECT {} FROM escalation_timers WHERE due_at <= $1 AND "
-                               "(lease_owner IS NULL OR lease_expires_at <= $1) "
-                               "ORDER BY due_at, id LIMIT $2{}",
-                               kTimerColumns, lock),
-                   {now, std::int64_t{limit}}));
-    claimed = ReadTimers(rows);
-    for (EscalationTimer& timer : claimed) {
-      VAKT_RETURN_IF_ERROR(conn.Query("UPDATE escalation_timers SET lease_owner = $1, "
-                                      "lease_expires_at = $2 WHERE id = $3",
-                                      {owner, now + lease, timer.id})
-                               .status());
-      timer.lease_owner = owner;
-      timer.lease_expires_at = now + lease;
-    }
-    return txn.Commit();
-  });
-  if (!status.ok()) return status;
+  LeaseClaim claim;
+  claim.table = "escalation_timers";
+  claim.columns = kTimerColumns;
+  claim.due_where = "due_at <= $1 AND (lease_owner IS NULL OR lease_expires_at <= $1)";
+  claim.order_by = "due_at, id";
+  VAKT_ASSIGN_OR_RETURN(SqlRows rows, ClaimLeasedRows(database, claim, owner, now, lease, limit));
+  std::vector<EscalationTimer> claimed = ReadTimers(rows);
+  for (EscalationTimer& timer : claimed) {
+    timer.lease_owner = owner;
+    timer.lease_expires_at = now + lease;
+  }
   return claimed;
 }
 

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "storage/lease_claim.h"
 #include "storage/sql_audit_append.h"
 #include "storage/write_transaction.h"
 
@@ -81,6 +82,29 @@ Result<OutboxRow> LeasedRow(SqlConnection& conn, std::int64_t id, const std::str
   return ReadOutboxRow(rows[0]);
 }
 
+// RecordAttempt writes one notification_attempts row for the leased `row`, inside the caller's
+// transaction. A page's recipient is the paged user, so the record says who was reached.
+Status RecordAttempt(SqlConnection& conn, const OutboxRow& row, const AttemptOutcome& outcome,
+                     TimeMs now, const std::string& result, const std::string& error) {
+  std::string recipient = row.message.target;
+  if (!row.message.page_key.empty()) {
+    VAKT_ASSIGN_OR_RETURN(auto users, conn.Query("SELECT user_id FROM pages WHERE "
+                                                 "idempotency_key = $1",
+                                                 {row.message.page_key}));
+    if (!users.empty()) recipient = "user:" + users[0].Text(0);
+  }
+  SqlValue incident = nullptr;
+  if (row.message.incident_id) incident = *row.message.incident_id;
+  return conn
+      .Query(
+          "INSERT INTO notification_attempts (outbox_id, incident_id, attempt, recipient, "
+          "channel, target, started_at, finished_at, result, error) VALUES ($1, $2, $3, $4, "
+          "$5, $6, $7, $8, $9, $10)",
+          {row.id, incident, row.attempts, recipient, row.message.channel, row.message.target,
+           outcome.started_at == 0 ? now : outcome.started_at, now, result, error})
+      .status();
+}
+
 }  // namespace
 
 const char* OutboxStateName(OutboxState state) {
@@ -132,44 +156,40 @@ Result<bool> EnqueueNotification(SqlConnection& conn, const OutboxMessage& messa
 }
 
 Result<std::vector<OutboxRow>> ClaimDueNotifications(Database& database, const std::string& owner,
-                                                     TimeMs now, TimeMs lease, int limit) {
-  std::vector<OutboxRow> claimed;
-  Status status = database.RunWrite([&](SqlConnection& conn) -> Status {
-    claimed.clear();
-    SqlTransaction txn(conn);
-    VAKT_RETURN_IF_ERROR(txn.begin_status());
-    // PostgreSQL: rows another instance is claiming right now are skipped, not waited for.
-    // SQLite: BEGIN IMMEDIATE already made this the only writer.
-    const char* lock = conn.Engine() == "postgres" ? " FOR UPDATE SKIP LOCKED" : "";
-    VAKT_ASSIGN_OR_RETURN(
-        auto rows,
-        conn.Query(fmt::format("SELECT {} FROM notification_outbox WHERE "
-                               "(state = 'pending' AND next_attempt_at <= $1) OR "
-                               "(state = 'sending' AND lease_expires_at <= $1) "
-                               "ORDER BY next_attempt_at, id LIMIT $2{}",
-                               kOutboxColumns, lock),
-                   {now, std::int64_t{limit}}));
-    VAKT_ASSIGN_OR_RETURN(claimed, ReadOutboxRows(rows));
-    for (OutboxRow& row : claimed) {
-      VAKT_RETURN_IF_ERROR(
-          conn.Query("UPDATE notification_outbox SET state = 'sending', lease_owner = $1, "
-                     "lease_expires_at = $2, attempts = attempts + 1 WHERE id = $3",
-                     {owner, now + lease, row.id})
-              .status());
-      row.state = OutboxState::kSending;
-      row.lease_owner = owner;
-      row.lease_expires_at = now + lease;
-      row.attempts += 1;
+                                                     TimeMs now, TimeMs lease, int limit,
+                                                     const OutboxLane* lane) {
+  LeaseClaim claim;
+  claim.table = "notification_outbox";
+  claim.columns = kOutboxColumns;
+  claim.due_where =
+      "((state = 'pending' AND next_attempt_at <= $1) OR "
+      "(state = 'sending' AND lease_expires_at <= $1))";
+  if (lane != nullptr && !lane->channels.empty()) {
+    std::string list;
+    for (const std::string& channel : lane->channels) {
+      claim.extra.push_back(channel);
+      list += (list.empty() ? "$" : ", $") + std::to_string(claim.extra.size() + 2);
     }
-    return txn.Commit();
-  });
-  if (!status.ok()) return status;
+    claim.due_where += fmt::format(" AND channel {}IN ({})", lane->others ? "NOT " : "", list);
+  }
+  claim.order_by = "next_attempt_at, id";
+  claim.also_set = "state = 'sending', attempts = attempts + 1";
+  VAKT_ASSIGN_OR_RETURN(SqlRows rows, ClaimLeasedRows(database, claim, owner, now, lease, limit));
+  VAKT_ASSIGN_OR_RETURN(auto claimed, ReadOutboxRows(rows));
+  for (OutboxRow& row : claimed) {
+    row.state = OutboxState::kSending;
+    row.lease_owner = owner;
+    row.lease_expires_at = now + lease;
+    row.attempts += 1;
+  }
   return claimed;
 }
 
 Status MarkNotificationSentInTransaction(SqlConnection& conn, std::int64_t id,
-                                         const std::string& owner, TimeMs now) {
+                                         const std::string& owner, TimeMs now,
+                                         const AttemptOutcome& outcome) {
   VAKT_ASSIGN_OR_RETURN(OutboxRow row, LeasedRow(conn, id, owner));
+  VAKT_RETURN_IF_ERROR(RecordAttempt(conn, row, outcome, now, "sent", ""));
   VAKT_RETURN_IF_ERROR(
       conn.Query("UPDATE notification_outbox SET state = 'sent', sent_at = $1, lease_owner = "
                  "NULL, lease_expires_at = NULL, last_error = '' WHERE id = $2",
@@ -188,22 +208,27 @@ Status MarkNotificationSentInTransaction(SqlConnection& conn, std::int64_t id,
 }
 
 Status MarkNotificationSent(Database& database, std::int64_t id, const std::string& owner,
-                            TimeMs now) {
+                            TimeMs now, const AttemptOutcome& outcome) {
   return RunInWriteTransaction(database, [&](SqlConnection& conn) -> Status {
-    VAKT_RETURN_IF_ERROR(MarkNotificationSentInTransaction(conn, id, owner, now));
+    VAKT_RETURN_IF_ERROR(MarkNotificationSentInTransaction(conn, id, owner, now, outcome));
     return Status::Ok();
   });
 }
 
 Result<OutboxState> MarkNotificationFailed(Database& database, std::int64_t id,
                                            const std::string& owner, const std::string& error,
-                                           TimeMs now, const OutboxRetryPolicy& policy) {
+                                           TimeMs now, const OutboxRetryPolicy& policy,
+                                           const AttemptOutcome& outcome) {
   OutboxState result = OutboxState::kPending;
   Status status = RunInWriteTransaction(database, [&](SqlConnection& conn) -> Status {
     VAKT_ASSIGN_OR_RETURN(OutboxRow row, LeasedRow(conn, id, owner));
     std::string last_error = error.substr(0, 1000);
     if (row.attempts >= policy.max_attempts) {
       result = OutboxState::kFailed;
+      VAKT_RETURN_IF_ERROR(RecordAttempt(conn, row, outcome, now, "failed", last_error));
+      if (outcome.fallback) {
+        VAKT_RETURN_IF_ERROR(EnqueueNotification(conn, *outcome.fallback, now).status());
+      }
       VAKT_RETURN_IF_ERROR(
           conn.Query("UPDATE notification_outbox SET state = 'failed', lease_owner = NULL, "
                      "lease_expires_at = NULL, last_error = $1 WHERE id = $2",
@@ -217,11 +242,13 @@ Result<OutboxState> MarkNotificationFailed(Database& database, std::int64_t id,
               .status());
     } else {
       result = OutboxState::kPending;
+      VAKT_RETURN_IF_ERROR(RecordAttempt(conn, row, outcome, now, "retry", last_error));
+      const TimeMs wait = outcome.retry_after.value_or(BackoffAfter(row.attempts, policy));
       VAKT_RETURN_IF_ERROR(
           conn.Query("UPDATE notification_outbox SET state = 'pending', lease_owner = NULL, "
                      "lease_expires_at = NULL, last_error = $1, next_attempt_at = $2 "
                      "WHERE id = $3",
-                     {last_error, now + BackoffAfter(row.attempts, policy), id})
+                     {last_error, now + wait, id})
               .status());
     }
     return Status::Ok();
@@ -274,6 +301,27 @@ Result<std::vector<OutboxRow>> ListIncidentNotifications(Database& database,
   });
   if (!status.ok()) return status;
   return rows_out;
+}
+
+Result<std::vector<NotificationAttempt>> ListIncidentNotificationAttempts(
+    Database& database, std::int64_t incident_id) {
+  std::vector<NotificationAttempt> out;
+  Status status = database.RunRead([&](SqlConnection& conn) -> Status {
+    VAKT_ASSIGN_OR_RETURN(
+        auto rows,
+        conn.Query("SELECT a.outbox_id, o.idempotency_key, a.attempt, a.recipient, a.channel, "
+                   "a.target, a.started_at, a.finished_at, a.result, a.error FROM "
+                   "notification_attempts a JOIN notification_outbox o ON o.id = a.outbox_id "
+                   "WHERE a.incident_id = $1 ORDER BY a.id",
+                   {incident_id}));
+    for (const SqlRow& row : rows) {
+      out.push_back({row.Int(0), row.Text(1), row.Int(2), row.Text(3), row.Text(4), row.Text(5),
+                     row.Int(6), row.Int(7), row.Text(8), row.Text(9)});
+    }
+    return Status::Ok();
+  });
+  if (!status.ok()) return status;
+  return out;
 }
 
 Result<OutboxRow> GetNotificationByKey(Database& database, const std::string& idempotency_key) {

@@ -69,29 +69,66 @@ TimeMs BackoffAfter(std::int64_t failed_attempts, const OutboxRetryPolicy& polic
 // REQUIRES: a transaction is open on `conn`.
 Result<bool> EnqueueNotification(SqlConnection& conn, const OutboxMessage& message, TimeMs now);
 
+// OutboxLane selects the channels one delivery queue serves: `channels`, or with `others` every
+// channel not in `channels`. Each lane has its own worker, so a receiver that hangs until its
+// timeout holds up only its own channel.
+struct OutboxLane {
+  std::vector<std::string> channels;
+  bool others = false;
+};
+
 // ClaimDueNotifications leases up to `limit` due rows to `owner` until now + lease: pending rows
-// whose next_attempt_at <= now, and sending rows whose lease expired. Each claim increments
-// attempts. Rows leased to someone else are never returned. Ordered by due time.
+// whose next_attempt_at <= now, and sending rows whose lease expired; only the lane's channels
+// when `lane` is given. Each claim increments attempts. Rows leased to someone else are never
+// returned. Ordered by due time.
 Result<std::vector<OutboxRow>> ClaimDueNotifications(Database& database, const std::string& owner,
-                                                     TimeMs now, TimeMs lease, int limit);
+                                                     TimeMs now, TimeMs lease, int limit,
+                                                     const OutboxLane* lane = nullptr);
+
+// AttemptOutcome is what a worker knows about one delivery attempt besides its result; each
+// Mark* call below writes one notification_attempts row from it (who, channel, when, result).
+struct AttemptOutcome {
+  TimeMs started_at = 0;  // 0 = the marking time
+  // The wait before the next attempt (the worker's jittered backoff); nullopt = BackoffAfter.
+  std::optional<TimeMs> retry_after;
+  // Enqueued in the same transaction when the message fails for good (a fallback channel).
+  std::optional<OutboxMessage> fallback;
+};
+
+// NotificationAttempt is one stored delivery attempt.
+struct NotificationAttempt {
+  std::int64_t outbox_id = 0;
+  std::string idempotency_key;
+  std::int64_t attempt = 0;
+  std::string recipient;  // the paged user, else the message's target
+  std::string channel;
+  std::string target;
+  TimeMs started_at = 0;
+  TimeMs finished_at = 0;
+  std::string result;  // sent | retry | failed
+  std::string error;
+};
 
 // MarkNotificationSent records delivery of a row `owner` holds the lease of (and, for a page, the
 // page's delivered_at), with an audit record. FailedPrecondition when the lease was lost.
 Status MarkNotificationSent(Database& database, std::int64_t id, const std::string& owner,
-                            TimeMs now);
+                            TimeMs now, const AttemptOutcome& outcome = {});
 
 // MarkNotificationSentInTransaction is MarkNotificationSent inside the caller's transaction (for
 // a message whose delivery is itself a database change, e.g. fanning out to child messages).
 // REQUIRES: a transaction is open on `conn`.
 Status MarkNotificationSentInTransaction(SqlConnection& conn, std::int64_t id,
-                                         const std::string& owner, TimeMs now);
+                                         const std::string& owner, TimeMs now,
+                                         const AttemptOutcome& outcome = {});
 
 // MarkNotificationFailed records a failed attempt: back to pending with the policy's backoff, or
-// failed for good once attempts reached max_attempts (then with an audit record). Returns the
-// resulting state. FailedPrecondition when the lease was lost.
+// failed for good once attempts reached max_attempts (then with an audit record, and the
+// outcome's fallback enqueued). Returns the resulting state. FailedPrecondition when the lease
+// was lost.
 Result<OutboxState> MarkNotificationFailed(Database& database, std::int64_t id,
                                            const std::string& owner, const std::string& error,
-                                           TimeMs now, const OutboxRetryPolicy& policy);
+                                           TimeMs now, const OutboxRetryPolicy& policy,
+                                           const AttemptOutcome& outcome = {});
 
 // CancelPendingPageNotifications cancels the incident's page messages that are still pending
 // (delayed contact rules not yet due) inside the caller's transaction, with an audit record per
@@ -108,6 +145,11 @@ Result<std::optional<TimeMs>> LastNotificationAt(SqlConnection& conn, const std:
 // ListIncidentNotifications returns the incident's outbox rows, oldest first.
 Result<std::vector<OutboxRow>> ListIncidentNotifications(Database& database,
                                                          std::int64_t incident_id);
+
+// ListIncidentNotificationAttempts returns every delivery attempt of the incident's messages,
+// oldest first.
+Result<std::vector<NotificationAttempt>> ListIncidentNotificationAttempts(Database& database,
+                                                                          std::int64_t incident_id);
 
 // GetNotificationByKey returns the row with `idempotency_key`; NotFound when there is none.
 Result<OutboxRow> GetNotificationByKey(Database& database, const std::string& idempotency_key);
