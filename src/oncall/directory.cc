@@ -15,7 +15,7 @@ Result<ContactKind> ParseContactKind(const YamlReader& reader) {
   return reader.Error(fmt::format("unknown contact method \"{}\" (email, slack, webhook)", text));
 }
 
-Result<User> ParseUser(const YamlReader& reader) {
+Result<User> ParseUserImpl(const YamlReader& reader) {
   VAKT_RETURN_IF_ERROR(reader.ExpectMap({"id", "name", "contact", "notification_rules"}));
   User user;
   VAKT_ASSIGN_OR_RETURN(user.id, reader.RequiredString("id"));
@@ -189,6 +189,58 @@ Result<Schedule> ParseSchedule(const YamlReader& reader,
 
 }  // namespace
 
+Result<User> ParseUserEntry(const YamlReader& reader) { return ParseUserImpl(reader); }
+
+Result<Team> ParseTeamEntry(const YamlReader& reader) {
+  VAKT_RETURN_IF_ERROR(reader.ExpectMap({"id", "name", "members"}));
+  Team team;
+  VAKT_ASSIGN_OR_RETURN(team.id, reader.RequiredString("id"));
+  VAKT_RETURN_IF_ERROR(reader.OptionalString("name", team.name));
+  if (team.name.empty()) team.name = team.id;
+  if (!reader.Has("members")) return reader.Error("missing required key \"members\"");
+  VAKT_ASSIGN_OR_RETURN(team.members, reader.Child("members").AsStringList());
+  if (team.members.empty())
+    return reader.Child("members").Error("a team needs at least one member");
+  return team;
+}
+
+void Directory::PutUser(User user) {
+  std::string id = user.id;
+  users_.insert_or_assign(std::move(id), std::move(user));
+}
+
+Status Directory::PutTeam(Team team) {
+  for (const std::string& member : team.members) {
+    if (FindUser(member) == nullptr) {
+      return Status::NotFound(fmt::format("team \"{}\": no user \"{}\"", team.id, member));
+    }
+  }
+  std::string id = team.id;
+  teams_.insert_or_assign(std::move(id), std::move(team));
+  return Status::Ok();
+}
+
+std::vector<std::string> Directory::ReferencesTo(std::string_view user_id) const {
+  std::vector<std::string> found;
+  for (const auto& [id, team] : teams_) {
+    for (const std::string& member : team.members) {
+      if (member == user_id) {
+        found.push_back("team " + id);
+        break;
+      }
+    }
+  }
+  for (const auto& [id, schedule] : schedules_) {
+    bool named = false;
+    for (const Layer& layer : schedule.layers) {
+      for (const std::string& member : layer.users) named |= member == user_id;
+    }
+    for (const Override& entry : schedule.overrides) named |= entry.user == user_id;
+    if (named) found.push_back("schedule " + id);
+  }
+  return found;
+}
+
 Result<std::chrono::seconds> ParseTurnLength(std::string_view text) {
   if (text == "daily") return std::chrono::seconds{std::chrono::hours{24}};
   if (text == "weekly") return std::chrono::seconds{std::chrono::hours{24 * 7}};
@@ -232,7 +284,7 @@ Result<Directory> Directory::Parse(const YamlReader& root) {
   if (root.Has("users")) {
     VAKT_ASSIGN_OR_RETURN(std::vector<YamlReader> items, root.Child("users").Items());
     for (const YamlReader& item : items) {
-      VAKT_ASSIGN_OR_RETURN(User user, ParseUser(item));
+      VAKT_ASSIGN_OR_RETURN(User user, ParseUserEntry(item));
       std::string id = user.id;
       if (!directory.users_.emplace(id, std::move(user)).second) {
         return item.Child("id").Error(fmt::format("duplicate user id \"{}\"", id));
@@ -242,13 +294,7 @@ Result<Directory> Directory::Parse(const YamlReader& root) {
   if (root.Has("teams")) {
     VAKT_ASSIGN_OR_RETURN(std::vector<YamlReader> items, root.Child("teams").Items());
     for (const YamlReader& item : items) {
-      VAKT_RETURN_IF_ERROR(item.ExpectMap({"id", "name", "members"}));
-      Team team;
-      VAKT_ASSIGN_OR_RETURN(team.id, item.RequiredString("id"));
-      VAKT_RETURN_IF_ERROR(item.OptionalString("name", team.name));
-      if (team.name.empty()) team.name = team.id;
-      if (!item.Has("members")) return item.Error("missing required key \"members\"");
-      VAKT_ASSIGN_OR_RETURN(team.members, item.Child("members").AsStringList());
+      VAKT_ASSIGN_OR_RETURN(Team team, ParseTeamEntry(item));
       for (const std::string& member : team.members) {
         if (!directory.FindUser(member)) {
           return item.Child("members").Error(fmt::format("unknown user \"{}\"", member));

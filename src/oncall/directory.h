@@ -36,11 +36,27 @@ class Directory {
   // unless start < end.
   Status AddOverride(std::string_view schedule_id, const Override& entry);
 
+  // PutUser adds `user` to this (copied) directory or replaces the user with its id: how users
+  // defined through the API join the loaded file (an API user wins over a file user by id).
+  void PutUser(User user);
+  // PutTeam does the same for a team. NotFound when a member is not a user here.
+  Status PutTeam(Team team);
+  // ReferencesTo names what in this directory refers to user `id` (team and schedule layer
+  // members, overrides), e.g. {"team ml", "schedule primary"}; empty when nothing does.
+  std::vector<std::string> ReferencesTo(std::string_view user_id) const;
+
  private:
   std::map<std::string, User, std::less<>> users_;
   std::map<std::string, Team, std::less<>> teams_;
   std::map<std::string, Schedule, std::less<>> schedules_;
 };
+
+// ParseUserEntry reads one user as the on-call file writes it ({id, name, contact: {email,
+// slack, webhook}, notification_rules: [{after, via}]}); strict like Parse. The API reads user
+// documents with it, so a user is valid through the API exactly when it is valid in the file.
+Result<User> ParseUserEntry(const YamlReader& reader);
+// ParseTeamEntry reads one team ({id, name, members}); members are not checked against users.
+Result<Team> ParseTeamEntry(const YamlReader& reader);
 
 // LoadDirectoryFile loads a YAML file whose top-level keys are only users/teams/schedules.
 Result<Directory> LoadDirectoryFile(const std::string& file);

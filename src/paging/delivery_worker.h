@@ -2,11 +2,13 @@
 
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "common/clock.h"
 #include "common/status.h"
 #include "notify/notifier.h"
+#include "notify/retrying_notifier.h"
 #include "paging/delivery_route.h"
 #include "paging/oncall_source.h"
 #include "storage/database.h"
@@ -19,6 +21,13 @@ struct DeliveryWorkerOptions {
   TimeMs lease_ms = 60'000;    // longer than any single send (notifier timeouts are ~20 s)
   int batch = 20;
   storage::OutboxRetryPolicy retry;
+  // Draws the random part of each retry wait (see RetryWait); tests pass a fixed one.
+  notify::JitterSource jitter = notify::RandomJitter();
+  // A message that fails for good on another channel is sent once more on this one ("" = no
+  // fallback): a page to the paged user's address on it, anything else to fallback_target
+  // (skipped when that is empty).
+  std::string fallback_channel;
+  std::string fallback_target;
   // Slack contacts are user ids; messages to them go through this incoming webhook. A Slack
   // target that is itself an https URL is used as the webhook.
   std::string slack_webhook_url;
@@ -52,19 +61,41 @@ class DeliveryWorker {
                  std::map<std::string, std::shared_ptr<notify::Notifier>> notifiers,
                  DeliveryWorkerOptions options);
 
-  // RunPass claims and delivers what is due at `now`; `clock` is read after each send to date
-  // its result. Returns the first marking error after finishing the batch.
-  Result<DeliveryCounts> RunPass(TimeMs now, const Clock& clock);
+  // RunPass claims and delivers what is due at `now` (only the lane's channels when `lane` is
+  // given: the server runs one pass loop per lane so a hanging receiver delays only its own
+  // channel); `clock` is read around each send to date the attempt record. Returns the first
+  // marking error after finishing the batch.
+  Result<DeliveryCounts> RunPass(TimeMs now, const Clock& clock,
+                                 const storage::OutboxLane* lane = nullptr);
+
+  // SendNow sends `row` through its channel's notifier at once, outside the outbox (for `vakt
+  // notify test`): the same conversion and notifier as a real delivery.
+  Status SendNow(const storage::OutboxRow& row) { return Deliver(row); }
 
  private:
   Status Deliver(const storage::OutboxRow& row);
   Status FanOut(const storage::OutboxRow& row, TimeMs now);
+  // MarkFailed records a failed attempt with a jittered wait and, when it is the last, the
+  // fallback message.
+  Status MarkFailed(const storage::OutboxRow& row, const Status& error, TimeMs started,
+                    TimeMs after, DeliveryCounts& counts);
+  std::optional<storage::OutboxMessage> FallbackFor(const storage::OutboxRow& row) const;
 
   storage::Database& database_;
   const OncallSource& oncall_;
   std::map<std::string, std::shared_ptr<notify::Notifier>> notifiers_;
   DeliveryWorkerOptions options_;
 };
+
+// RetryWait is the wait after `failed_attempts` failures: "equal jitter" on the outbox backoff,
+// half of BackoffAfter plus a uniform draw up to the other half, so retries after one outage
+// spread out but never come sooner than half the backoff. Pure given `jitter`.
+TimeMs RetryWait(std::int64_t failed_attempts, const storage::OutboxRetryPolicy& policy,
+                 const notify::JitterSource& jitter);
+
+// kFallbackSuffix ends the idempotency key of a fallback message; such a message does not fall
+// back again.
+inline constexpr const char* kFallbackSuffix = ":fallback";
 
 // ToNotification turns an outbox row into what a notifier sends: the payload's "text" (when the
 // payload is a JSON object with one) or the payload itself as text; the JSON object is the

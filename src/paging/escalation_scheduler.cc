@@ -199,13 +199,16 @@ Status EscalationScheduler::FireTimer(const EscalationTimer& claimed, TimeMs now
     escalation::DirectoryResolver resolver(config->directory);
     VAKT_ASSIGN_OR_RETURN(auto step, escalation::Advance(*policy, state, now, resolver));
     nlohmann::json paged = nlohmann::json::array();
+    const PageTemplates templates =
+        step.pages.empty() ? PageTemplates{} : LoadPageTemplates(options_.templates_dir);
     for (const escalation::PageIntent& intent : step.pages) {
       const oncall::User* user = config->directory.FindUser(intent.user);
       if (user == nullptr) {
         step.notes.push_back("user " + intent.user + " is no longer configured");
         continue;
       }
-      std::vector<storage::OutboxMessage> messages = PageMessages(intent, *user, facts.paged);
+      std::vector<storage::OutboxMessage> messages =
+          PageMessages(intent, *user, facts.paged, &templates);
       for (auto& message : messages) message = route_.Apply(std::move(message), facts.paged.drill);
       storage::PageRecord record;
       record.incident_id = timer.incident_id;

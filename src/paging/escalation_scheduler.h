@@ -21,6 +21,7 @@ struct EscalationSchedulerOptions {
   std::string owner;          // lease owner: unique per process ("host:pid:random")
   TimeMs lease_ms = 60'000;   // a crashed holder's timers are claimable again after this
   int batch = 50;             // timers / incidents handled per pass and kind
+  std::string templates_dir;  // page.mustache / page.<channel>.mustache; "" = built-in text
 };
 
 // PassCounts says what one scheduler pass did.

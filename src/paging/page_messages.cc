@@ -1,14 +1,67 @@
 #include "paging/page_messages.h"
 
 #include <fmt/format.h>
+#include <spdlog/spdlog.h>
 
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
 #include <nlohmann/json.hpp>
+#include <optional>
+#include <sstream>
+
+#include "template/template.h"
 
 namespace vakt::paging {
+namespace {
+
+std::string ReadIfPresent(const std::filesystem::path& path) {
+  std::error_code error;
+  if (!std::filesystem::is_regular_file(path, error)) return "";
+  std::ifstream file(path);
+  std::stringstream buffer;
+  buffer << file.rdbuf();
+  return buffer.str();
+}
+
+// RenderPage renders a page template into {subject, text}; nullopt when it does not render.
+std::optional<std::pair<std::string, std::string>> RenderPage(const std::string& source,
+                                                              const nlohmann::json& context) {
+  auto rendered = templating::RenderTemplate(source, context);
+  if (!rendered.ok() || rendered->rfind("Subject:", 0) != 0) {
+    spdlog::warn("page template not used: {}",
+                 rendered.ok() ? "first line must be Subject: …" : rendered.status().ToString());
+    return std::nullopt;
+  }
+  size_t newline = rendered->find('\n');
+  std::string subject =
+      rendered->substr(8, newline == std::string::npos ? std::string::npos : newline - 8);
+  std::replace_if(
+      subject.begin(), subject.end(), [](char c) { return c == '\r'; }, ' ');
+  while (!subject.empty() && subject.front() == ' ') subject.erase(subject.begin());
+  std::string text = newline == std::string::npos ? "" : rendered->substr(newline + 1);
+  while (!text.empty() && text.front() == '\n') text.erase(text.begin());
+  return std::make_pair(subject, text);
+}
+
+}  // namespace
+
+PageTemplates LoadPageTemplates(const std::string& templates_dir) {
+  PageTemplates templates;
+  if (templates_dir.empty()) return templates;
+  const std::filesystem::path dir(templates_dir);
+  templates.any = ReadIfPresent(dir / "page.mustache");
+  for (const char* channel : {"email", "slack", "webhook"}) {
+    std::string source = ReadIfPresent(dir / (std::string("page.") + channel + ".mustache"));
+    if (!source.empty()) templates.by_channel[channel] = std::move(source);
+  }
+  return templates;
+}
 
 std::vector<storage::OutboxMessage> PageMessages(const escalation::PageIntent& page,
                                                  const oncall::User& user,
-                                                 const PagedIncident& incident) {
+                                                 const PagedIncident& incident,
+                                                 const PageTemplates* templates) {
   std::string reference = "INC-" + std::to_string(incident.id);
   std::string subject = fmt::format("[vakt] {} {} ({}, level {})", reference, incident.title,
                                     incident.severity, page.level + 1);
@@ -39,6 +92,31 @@ std::vector<storage::OutboxMessage> PageMessages(const escalation::PageIntent& p
     message.target = contact.address;
     message.subject = subject;
     message.payload = payload.dump();
+    if (templates != nullptr) {
+      auto specific = templates->by_channel.find(message.channel);
+      const std::string& source =
+          specific != templates->by_channel.end() ? specific->second : templates->any;
+      if (!source.empty()) {
+        nlohmann::json context = {{"reference", reference},
+                                  {"title", incident.title},
+                                  {"severity", incident.severity},
+                                  {"runbook", incident.runbook_id},
+                                  {"policy", page.policy_id},
+                                  {"level", page.level + 1},
+                                  {"loop", page.loop},
+                                  {"user", user.id},
+                                  {"user_name", user.name},
+                                  {"via", page.target},
+                                  {"drill", incident.drill},
+                                  {"incident_id", incident.id}};
+        if (auto rendered = RenderPage(source, context)) {
+          nlohmann::json templated = payload;
+          templated["text"] = rendered->second;
+          message.subject = rendered->first;
+          message.payload = templated.dump();
+        }
+      }
+    }
     message.incident_id = incident.id;
     message.page_key = page.idempotency_key;
     message.not_before = contact.at;

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <map>
 #include <string>
 #include <vector>
 
@@ -18,14 +19,29 @@ struct PagedIncident {
   bool drill = false;
 };
 
+// PageTemplates are the "page" moment's templates from the templates directory: page.mustache
+// and per channel page.<channel>.mustache (first line "Subject: …", like the notices). Empty
+// means the built-in text.
+struct PageTemplates {
+  std::string any;                                // page.mustache
+  std::map<std::string, std::string> by_channel;  // page.slack.mustache, ...
+};
+
+// LoadPageTemplates reads whichever of those files exist in `templates_dir` ("" = none).
+PageTemplates LoadPageTemplates(const std::string& templates_dir);
+
 // PageMessages expands one page into the outbox messages for the user's contact methods, timed
 // by the user's notification rules (oncall::PlanNotifications): channel "email" to the
 // address, "slack" to the Slack user id, "webhook" to the URL. Keys are the page's idempotency
 // key plus ":<n>:<channel>" so each contact is delivered at most once. The payload is a JSON
-// object with "text" and the page facts (a webhook body). Pure.
+// object with "text" and the page facts (a webhook body). With `templates`, subject and text
+// come from the channel's page template (context: reference, title, severity, runbook, policy,
+// level, loop, user, user_name, via, drill); a template that fails to render falls back to the
+// built-in text, because a page must never be lost to a template mistake. Pure.
 std::vector<storage::OutboxMessage> PageMessages(const escalation::PageIntent& page,
                                                  const oncall::User& user,
-                                                 const PagedIncident& incident);
+                                                 const PagedIncident& incident,
+                                                 const PageTemplates* templates = nullptr);
 
 // PageChannels names the channels of `messages`, comma-separated in order ("slack,email").
 std::string PageChannels(const std::vector<storage::OutboxMessage>& messages);

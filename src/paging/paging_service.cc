@@ -4,11 +4,15 @@
 #include <unistd.h>
 
 #include <filesystem>
+#include <nlohmann/json.hpp>
 #include <random>
 
+#include "common/time_format.h"
 #include "notify/slack/slack_notifier.h"
-#include "storage/sql_escalation_override_store.h"
 #include "notify/webhook/webhook_notifier.h"
+#include "storage/sql_audit_append.h"
+#include "storage/sql_escalation_override_store.h"
+#include "storage/write_transaction.h"
 
 namespace vakt::paging {
 namespace {
@@ -22,14 +26,26 @@ std::string GeneratedOwner() {
 
 }  // namespace
 
+const std::vector<storage::OutboxLane>& DeliveryLanes() {
+  static const std::vector<storage::OutboxLane> kLanes = {
+      {{"webhook"}, false},
+      {{"slack"}, false},
+      {{"email"}, false},
+      {{"webhook", "slack", "email"}, true},
+  };
+  return kLanes;
+}
+
 PagingService::PagingService(storage::Database& database, const Clock& clock,
                              PolicyLookup policy_of, PagingOptions options)
     : database_(database), clock_(clock), options_(std::move(options)) {
   if (options_.owner.empty()) options_.owner = GeneratedOwner();
+  people_ = std::make_unique<People>(database_, clock_, oncall_);
   route_.drill_webhook_url = options_.drill_webhook_url;
   EscalationSchedulerOptions scheduler_options;
   scheduler_options.owner = options_.owner;
   scheduler_options.lease_ms = options_.lease_ms;
+  scheduler_options.templates_dir = options_.templates_dir;
   scheduler_ = std::make_unique<EscalationScheduler>(database_, oncall_, std::move(policy_of),
                                                      route_, scheduler_options);
 }
@@ -60,10 +76,13 @@ Result<std::unique_ptr<PagingService>> PagingService::Create(storage::Database& 
   delivery_options.retry = opts.retry;
   delivery_options.slack_webhook_url = opts.slack_webhook_url;
   delivery_options.templates_dir = opts.templates_dir;
+  delivery_options.fallback_channel = opts.fallback_channel;
+  delivery_options.fallback_target = opts.fallback_target;
   delivery_options.route = service->route_;
   service->delivery_ = std::make_unique<DeliveryWorker>(database, service->oncall_,
                                                         std::move(notifiers), delivery_options);
   VAKT_RETURN_IF_ERROR(service->ReloadOncall());
+  VAKT_RETURN_IF_ERROR(service->RefreshPeople());
   VAKT_RETURN_IF_ERROR(service->RefreshOverrides());
   return service;
 }
@@ -82,7 +101,8 @@ Status PagingService::ReloadOncall() {
 }
 
 Result<PassCounts> PagingService::RunEscalationPass() {
-  // Overrides another instance made must count before anyone is paged.
+  // People and overrides another instance changed must count before anyone is paged.
+  VAKT_RETURN_IF_ERROR(RefreshPeople());
   VAKT_RETURN_IF_ERROR(RefreshOverrides());
   return scheduler_->RunPass(clock_.NowMs());
 }
@@ -125,8 +145,10 @@ Status PagingService::RefreshOverrides() {
   return Status::Ok();
 }
 
-Result<DeliveryCounts> PagingService::RunDeliveryPass() {
-  return delivery_->RunPass(clock_.NowMs(), clock_);
+Status PagingService::RefreshPeople() { return people_->Refresh(); }
+
+Result<DeliveryCounts> PagingService::RunDeliveryPass(const storage::OutboxLane* lane) {
+  return delivery_->RunPass(clock_.NowMs(), clock_, lane);
 }
 
 Result<NoticeResult> PagingService::Notify(const Incident& incident,
@@ -137,42 +159,115 @@ Result<NoticeResult> PagingService::Notify(const Incident& incident,
   return result;
 }
 
+Status PagingService::SendTest(const std::string& channel, const std::string& target,
+                               const std::string& actor) {
+  std::string to = target;
+  if (channel == "slack") {
+    if (to.empty()) to = options_.slack_webhook_url;
+    if (to.empty()) {
+      return Status::FailedPrecondition(
+          "to: no Slack webhook given and notify.slack_webhook_url "
+          "is not configured");
+    }
+  } else if (channel == "email") {
+    if (to.find('@') == std::string::npos) {
+      return Status::InvalidArgument("to: an e-mail address is required for channel email");
+    }
+  } else if (channel == "webhook") {
+    if (to.rfind("https://", 0) != 0 && to.rfind("http://", 0) != 0) {
+      return Status::InvalidArgument("to: an http(s) URL is required for channel webhook");
+    }
+  } else {
+    return Status::InvalidArgument("channel: \"" + channel +
+                                   "\" is not one of webhook, slack, email");
+  }
+  if (to.find_first_of("\r\n") != std::string::npos) {
+    return Status::InvalidArgument("to: must not contain line breaks");
+  }
+  const TimeMs now = clock_.NowMs();
+  storage::OutboxRow row;
+  row.message.idempotency_key = "test:" + options_.owner + ":" + std::to_string(now);
+  row.message.channel = channel;
+  row.message.target = to;
+  row.message.subject = "vakt test message";
+  nlohmann::json payload = {
+      {"type", "notification.test"},
+      {"text", "Test message from vakt, sent by " + actor + " at " + FormatRfc3339(now) +
+                   ". If you can read this, the " + channel + " channel works."}};
+  row.message.payload = payload.dump();
+  Status sent = delivery_->SendNow(row);
+  Status audited = storage::RunInWriteTransaction(database_, [&](storage::SqlConnection& conn) {
+    audit::AuditEvent event;
+    event.actor = actor;
+    event.action = "notification.test";
+    event.subject = "channel/" + channel;
+    event.details = {{"target", channel == "email" ? to : to.substr(0, to.find('/', 8))},
+                     {"result", sent.ok() ? "sent" : sent.ToString()}};
+    return storage::AppendAuditEvent(conn, event, clock_.NowMs()).status();
+  });
+  if (!sent.ok()) return sent;
+  return audited;
+}
+
 void PagingService::Wake() {
   std::lock_guard lock(wake_mu_);
-  wake_requested_ = true;
+  ++escalation_wakes_;
+  ++delivery_wakes_;
+  wake_.notify_all();
+}
+
+void PagingService::WakeDelivery() {
+  std::lock_guard lock(wake_mu_);
+  ++delivery_wakes_;
   wake_.notify_all();
 }
 
 void PagingService::Start() {
   std::lock_guard lock(wake_mu_);
-  if (worker_.joinable()) return;
+  if (!workers_.empty()) return;
   stopping_ = false;
-  worker_ = std::thread([this] { Run(); });
+  workers_.emplace_back([this] {
+    RunLoop(escalation_wakes_, [this] {
+      auto escalated = RunEscalationPass();
+      if (!escalated.ok()) {
+        spdlog::warn("escalation pass: {}", escalated.status().ToString());
+      } else if (escalated->pages > 0) {
+        WakeDelivery();  // a page written now goes out now, not at the next poll
+      }
+    });
+  });
+  for (const storage::OutboxLane& lane : DeliveryLanes()) {
+    workers_.emplace_back([this, &lane] {
+      RunLoop(delivery_wakes_, [this, &lane] {
+        auto delivered = RunDeliveryPass(&lane);
+        if (!delivered.ok()) spdlog::warn("delivery pass: {}", delivered.status().ToString());
+      });
+    });
+  }
 }
 
 void PagingService::Stop() {
+  std::vector<std::thread> workers;
   {
     std::lock_guard lock(wake_mu_);
     stopping_ = true;
     wake_.notify_all();
+    workers.swap(workers_);
   }
-  if (worker_.joinable()) worker_.join();
+  for (std::thread& worker : workers) worker.join();
 }
 
-void PagingService::Run() {
+void PagingService::RunLoop(const std::uint64_t& generation, const std::function<void()>& pass) {
+  std::uint64_t seen = 0;
   while (true) {
     {
       std::unique_lock lock(wake_mu_);
       wake_.wait_for(lock, std::chrono::milliseconds(options_.poll_interval_ms),
-                     [this] { return stopping_ || wake_requested_; });
+                     [&] { return stopping_ || generation != seen; });
       if (stopping_) return;
-      wake_requested_ = false;
+      seen = generation;
     }
-    // Escalate first so a page written this pass is delivered in the same pass.
-    auto escalated = RunEscalationPass();
-    if (!escalated.ok()) spdlog::warn("escalation pass: {}", escalated.status().ToString());
-    auto delivered = RunDeliveryPass();
-    if (!delivered.ok()) spdlog::warn("delivery pass: {}", delivered.status().ToString());
+    pass();
   }
 }
 

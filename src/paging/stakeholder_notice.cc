@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <sstream>
 
 #include "common/time_format.h"
@@ -55,13 +56,21 @@ Result<std::pair<std::string, std::string>> ParseRecipient(const std::string& re
 const std::vector<std::string> kNoticeTemplates = {"stakeholder-initial", "update", "resolution",
                                                    "regulator-initial"};
 
-Result<std::string> LoadNoticeTemplate(const std::string& templates_dir, const std::string& name) {
+Result<std::string> LoadNoticeTemplate(const std::string& templates_dir, const std::string& name,
+                                       const std::string& channel) {
   if (std::find(kNoticeTemplates.begin(), kNoticeTemplates.end(), name) ==
       kNoticeTemplates.end()) {
     return Status::InvalidArgument("template must be one of stakeholder-initial, update, "
                                    "resolution, regulator-initial");
   }
   std::string path = (std::filesystem::path(templates_dir) / (name + ".mustache")).string();
+  if (!channel.empty()) {
+    // Channel names are the fixed webhook/slack/email set, never request text.
+    std::string specific =
+        (std::filesystem::path(templates_dir) / (name + "." + channel + ".mustache")).string();
+    std::error_code error;
+    if (std::filesystem::is_regular_file(specific, error)) path = specific;
+  }
   std::ifstream file(path);
   if (!file) return Status::NotFound("template file " + path + " is not readable");
   std::stringstream buffer;
@@ -116,10 +125,16 @@ Result<NoticeResult> EnqueueNotice(storage::Database& database, const std::strin
     VAKT_ASSIGN_OR_RETURN(auto recipient, ParseRecipient(request.to[index], index));
     recipients.push_back(std::move(recipient));
   }
-  VAKT_ASSIGN_OR_RETURN(std::string source, LoadNoticeTemplate(templates_dir, request.template_name));
-  VAKT_ASSIGN_OR_RETURN(auto rendered, RenderNotice(source, incident));
+  // One rendering per channel: a channel may have its own template for the moment.
+  std::map<std::string, std::pair<std::string, std::string>> rendered_for;
+  for (const auto& [channel, target] : recipients) {
+    if (rendered_for.count(channel)) continue;
+    VAKT_ASSIGN_OR_RETURN(std::string source,
+                          LoadNoticeTemplate(templates_dir, request.template_name, channel));
+    VAKT_ASSIGN_OR_RETURN(rendered_for[channel], RenderNotice(source, incident));
+  }
   NoticeResult result;
-  result.subject = rendered.first;
+  result.subject = rendered_for.at(recipients.front().first).first;
   bool is_update = request.template_name == "update";
   std::string prefix = fmt::format("notice:{}:{}:", incident.Key(), request.template_name);
   Status status = database.RunWrite([&](storage::SqlConnection& conn) -> Status {
@@ -138,12 +153,13 @@ Result<NoticeResult> EnqueueNotice(storage::Database& database, const std::strin
       }
       batch += std::to_string(now) + ":";
     }
-    nlohmann::json payload = {{"type", "incident.notice"},
-                              {"template", request.template_name},
-                              {"incident", incident.Key()},
-                              {"subject", rendered.first},
-                              {"text", rendered.second}};
     for (const auto& [channel, target] : recipients) {
+      const auto& rendered = rendered_for.at(channel);
+      nlohmann::json payload = {{"type", "incident.notice"},
+                                {"template", request.template_name},
+                                {"incident", incident.Key()},
+                                {"subject", rendered.first},
+                                {"text", rendered.second}};
       storage::OutboxMessage message;
       message.idempotency_key = batch + channel + ":" + target;
       message.channel = channel;

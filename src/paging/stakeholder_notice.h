@@ -41,16 +41,20 @@ nlohmann::json NoticeContext(const Incident& incident);
 Result<std::pair<std::string, std::string>> RenderNotice(std::string_view source,
                                                          const Incident& incident);
 
-// LoadNoticeTemplate reads `<templates_dir>/<name>.mustache`. InvalidArgument naming "template"
-// unless `name` is one of kNoticeTemplates; NotFound when the file is unreadable.
-Result<std::string> LoadNoticeTemplate(const std::string& templates_dir, const std::string& name);
+// LoadNoticeTemplate reads the template for one moment and channel: `<name>.<channel>.mustache`
+// (e.g. update.slack.mustache, written in Slack mrkdwn) when `channel` is given and that file
+// exists, else `<name>.mustache`. InvalidArgument naming "template" unless `name` is one of
+// kNoticeTemplates; NotFound when the file is unreadable.
+Result<std::string> LoadNoticeTemplate(const std::string& templates_dir, const std::string& name,
+                                       const std::string& channel = "");
 
-// EnqueueNotice renders the template from `templates_dir` and enqueues one outbox message per
-// recipient, with one audit record per message and one "incident.notify" record, in one
-// transaction. "update" notices are throttled by request.group_interval_ms: a second update
-// for the same incident within the interval enqueues nothing and returns throttled. The other
-// templates are sent once per incident and recipient (a repeat is a no-op, not an error).
-// InvalidArgument naming the field for an unknown template or a bad recipient.
+// EnqueueNotice renders the template from `templates_dir` (per recipient channel, see
+// LoadNoticeTemplate) and enqueues one outbox message per recipient, with one audit record per
+// message and one "incident.notify" record, in one transaction. "update" notices are throttled by
+// request.group_interval_ms: a second update for the same incident within the interval enqueues
+// nothing and returns throttled. The other templates are sent once per incident and recipient (a
+// repeat is a no-op, not an error). InvalidArgument naming the field for an unknown template or a
+// bad recipient.
 Result<NoticeResult> EnqueueNotice(storage::Database& database, const std::string& templates_dir,
                                    const Incident& incident, const NoticeRequest& request,
                                    const DeliveryRoute& route, TimeMs now);
