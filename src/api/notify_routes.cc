@@ -1,5 +1,7 @@
 #include "api/notify_routes.h"
 
+#include <map>
+
 #include "api/auth_guard.h"
 #include "api/incident_json.h"
 #include "common/json_parse.h"
@@ -149,21 +151,39 @@ void RegisterNotifyRoutes(HttpServer& server, const NotifyRoutesContext& context
                  if (!exists.ok()) return ProblemResponse(exists.status());
                  auto rows = storage::ListIncidentNotifications(*database, *id);
                  if (!rows.ok()) return ProblemResponse(rows.status());
+                 auto attempts = storage::ListIncidentNotificationAttempts(*database, *id);
+                 if (!attempts.ok()) return ProblemResponse(attempts.status());
+                 // Every delivery attempt: who, on which channel, when, with what result.
+                 std::map<std::int64_t, nlohmann::json> attempts_of;
+                 for (const auto& attempt : *attempts) {
+                   attempts_of[attempt.outbox_id].push_back(
+                       {{"attempt", attempt.attempt},
+                        {"recipient", ShownTarget(attempt.recipient)},
+                        {"channel", attempt.channel},
+                        {"started_at", FormatRfc3339(attempt.started_at)},
+                        {"finished_at", FormatRfc3339(attempt.finished_at)},
+                        {"result", attempt.result},
+                        {"error", attempt.error}});
+                 }
                  nlohmann::json list = nlohmann::json::array();
                  for (const auto& row : *rows) {
-                   list.push_back({{"idempotency_key", row.message.idempotency_key},
-                                   {"channel", row.message.channel},
-                                   {"target", ShownTarget(row.message.target)},
-                                   {"subject", row.message.subject},
-                                   {"page", row.message.page_key.empty()
-                                                ? nlohmann::json(nullptr)
-                                                : nlohmann::json(row.message.page_key)},
-                                   {"state", storage::OutboxStateName(row.state)},
-                                   {"attempts", row.attempts},
-                                   {"next_attempt_at", FormatRfc3339(row.next_attempt_at)},
-                                   {"last_error", row.last_error},
-                                   {"created_at", FormatRfc3339(row.created_at)},
-                                   {"sent_at", OptionalTime(row.sent_at)}});
+                   auto found = attempts_of.find(row.id);
+                   list.push_back(
+                       {{"delivery_attempts",
+                         found == attempts_of.end() ? nlohmann::json::array() : found->second},
+                        {"idempotency_key", row.message.idempotency_key},
+                        {"channel", row.message.channel},
+                        {"target", ShownTarget(row.message.target)},
+                        {"subject", row.message.subject},
+                        {"page", row.message.page_key.empty()
+                                     ? nlohmann::json(nullptr)
+                                     : nlohmann::json(row.message.page_key)},
+                        {"state", storage::OutboxStateName(row.state)},
+                        {"attempts", row.attempts},
+                        {"next_attempt_at", FormatRfc3339(row.next_attempt_at)},
+                        {"last_error", row.last_error},
+                        {"created_at", FormatRfc3339(row.created_at)},
+                        {"sent_at", OptionalTime(row.sent_at)}});
                  }
                  return JsonResponse(200, {{"incident", exists->Key()}, {"notifications", list}});
                });

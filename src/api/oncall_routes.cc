@@ -3,6 +3,8 @@
 #include <set>
 
 #include "api/auth_guard.h"
+#include "api/notify_test_route.h"
+#include "api/people_routes.h"
 #include "common/json_parse.h"
 #include "common/time_format.h"
 #include "oncall/schedule.h"
@@ -71,6 +73,8 @@ nlohmann::json ScheduleSummary(const oncall::Schedule& schedule) {
 }  // namespace
 
 void RegisterOncallRoutes(HttpServer& server, const OncallRoutesContext& context) {
+  RegisterPeopleRoutes(server, context.paging, context.tokens);
+  RegisterNotifyTestRoute(server, context.paging, context.tokens);
   paging::PagingService* paging = context.paging;
   auth::TokenService* tokens = context.tokens;
   const Clock* clock = context.clock;

@@ -293,6 +293,8 @@ Result<std::unique_ptr<paging::PagingService>> App::CreatePaging() {
   options.smtp_from = config_.notify.smtp_from;
   options.slack_webhook_url = config_.notify.slack_webhook_url;
   options.drill_webhook_url = config_.notify.drill_webhook_url;
+  options.fallback_channel = config_.notify.fallback_channel;
+  options.fallback_target = config_.notify.fallback_target;
   // An incident's escalation policy is its runbook's detection.escalation.
   auto policy_of = [this](const std::string& runbook_id) -> std::string {
     auto routing = incidents_->routing();

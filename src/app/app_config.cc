@@ -106,7 +106,8 @@ Result<AppConfig> LoadAppConfig(const std::string& path) {
   if (const YAML::Node notify = root["notify"]) {
     VAKT_RETURN_IF_ERROR(CheckKeys(path, notify,
                                    {"templates", "webhook_secret", "smtp_url", "smtp_from",
-                                    "slack_webhook_url", "drill_webhook_url"},
+                                    "slack_webhook_url", "drill_webhook_url", "fallback_channel",
+                                    "fallback_target"},
                                    "notify"));
     const std::pair<const char*, std::string*> fields[] = {
         {"templates", &config.notify.templates_dir},
@@ -114,9 +115,16 @@ Result<AppConfig> LoadAppConfig(const std::string& path) {
         {"smtp_url", &config.notify.smtp_url},
         {"smtp_from", &config.notify.smtp_from},
         {"slack_webhook_url", &config.notify.slack_webhook_url},
-        {"drill_webhook_url", &config.notify.drill_webhook_url}};
+        {"drill_webhook_url", &config.notify.drill_webhook_url},
+        {"fallback_channel", &config.notify.fallback_channel},
+        {"fallback_target", &config.notify.fallback_target}};
     for (const auto& [key, slot] : fields) {
       if (notify[key]) VAKT_RETURN_IF_ERROR(Read(path, notify[key], *slot));
+    }
+    const std::string& fallback = config.notify.fallback_channel;
+    if (!fallback.empty() && fallback != "webhook" && fallback != "slack" && fallback != "email") {
+      return Status::InvalidArgument(Where(path, notify["fallback_channel"]) +
+                                     ": notify.fallback_channel must be webhook, slack or email");
     }
   }
   if (root["web"]) VAKT_RETURN_IF_ERROR(Read(path, root["web"], config.web_dir));

@@ -22,6 +22,10 @@ struct NotifyConfig {
   std::string smtp_from = "vakt@localhost";
   std::string slack_webhook_url;  // incoming webhook that Slack user contacts go through
   std::string drill_webhook_url;  // drills go here only; "" = drill messages are only recorded
+  // A message that fails for good is sent once more on this channel: a page to the paged
+  // user's address on it, anything else to fallback_target. "" = no fallback.
+  std::string fallback_channel;
+  std::string fallback_target;
 };
 
 // AppConfig is everything `vakt serve` needs, from vakt.yaml with flags on top.

@@ -25,6 +25,7 @@ int RunCli(int argc, char** argv) {
   AddProposalCommands(app, exit_code);
   AddDrillCommands(app, exit_code);
   AddReportCommands(app, exit_code);
+  AddNotifyCommands(app, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& help) {

@@ -26,5 +26,6 @@ void AddRetroCommands(CLI::App& app, int& exit_code);
 void AddProposalCommands(CLI::App& app, int& exit_code);
 void AddDrillCommands(CLI::App& app, int& exit_code);
 void AddReportCommands(CLI::App& app, int& exit_code);
+void AddNotifyCommands(CLI::App& app, int& exit_code);
 
 }  // namespace vakt::cli

@@ -1,5 +1,6 @@
-// `vakt oncall ...`: who is on call, escalation simulation, coverage report and iCalendar export,
-// all computed locally from an on-call YAML file (the same pure code the server runs).
+// `vakt oncall ...`: who is on call, escalation simulation (from a policy, or from an alert
+// through runbook routing), coverage report and iCalendar export, all computed locally from an
+// on-call YAML file and the runbooks (the same pure code the server runs).
 #include <fmt/format.h>
 
 #include <iostream>
@@ -8,10 +9,12 @@
 
 #include "cli/commands.h"
 #include "common/time_format.h"
+#include "dispatch/runbook_matcher.h"
 #include "escalation/escalation_engine.h"
 #include "escalation/policy.h"
 #include "oncall/coverage_report.h"
 #include "oncall/ical_export.h"
+#include "runbook/loader.h"
 
 namespace vakt::cli {
 namespace {
@@ -26,7 +29,55 @@ struct OncallFlags {
   int weeks = 4;
   double max_hours = 60;
   std::string min_rest = "8h";
+  std::string alert;  // "alertname=X,case=y": simulate through runbook routing
+  std::string runbooks = "examples/runbooks";
 };
+
+// ParseAlertLabels reads "name=value,name=value" (values may be double-quoted; no commas inside).
+Result<LabelSet> ParseAlertLabels(const std::string& text) {
+  LabelSet labels;
+  size_t start = 0;
+  while (start <= text.size()) {
+    size_t end = text.find(',', start);
+    if (end == std::string::npos) end = text.size();
+    const std::string pair = text.substr(start, end - start);
+    const size_t equals = pair.find('=');
+    if (equals == std::string::npos || equals == 0) {
+      return Status::InvalidArgument("--alert: \"" + pair + "\" is not name=value");
+    }
+    std::string value = pair.substr(equals + 1);
+    if (value.size() >= 2 && value.front() == '"' && value.back() == '"') {
+      value = value.substr(1, value.size() - 2);
+    }
+    labels[pair.substr(0, equals)] = value;
+    start = end + 1;
+  }
+  if (labels.empty()) return Status::InvalidArgument("--alert: no labels");
+  return labels;
+}
+
+// PolicyForAlert routes `labels` through the runbooks like the server does and returns the
+// escalation policy of the first selected runbook that names one.
+Result<std::string> PolicyForAlert(const OncallFlags& flags) {
+  VAKT_ASSIGN_OR_RETURN(LabelSet labels, ParseAlertLabels(flags.alert));
+  VAKT_ASSIGN_OR_RETURN(runbook::RunbookSet set,
+                        runbook::LoadRunbookSet({std::filesystem::path(flags.runbooks)}));
+  const dispatch::RunbookMatcher matcher =
+      dispatch::RunbookMatcher::Build(std::make_shared<const runbook::RunbookSet>(std::move(set)));
+  const std::vector<const runbook::Runbook*> selected = matcher.Match(labels);
+  if (selected.empty()) {
+    return Status::NotFound("--alert: no runbook selects this alert, so nobody is paged");
+  }
+  for (const runbook::Runbook* found : selected) {
+    if (!found->detection.escalation.empty()) {
+      std::cout << fmt::format("alert {} -> runbook {} -> escalation policy {}\n", flags.alert,
+                               found->id(), found->detection.escalation);
+      return found->detection.escalation;
+    }
+  }
+  return Status::NotFound("--alert: runbook " + selected.front()->id() +
+                          " names no escalation policy, so nobody is paged");
+}
 
 Result<TimeMs> ParseInstant(const std::string& text) {
   if (text == "now") return SystemClock::Default().NowMs();
@@ -76,8 +127,20 @@ int RunSimulate(const OncallFlags& flags) {
   if (!config) return kExitUsage;
   Result<TimeMs> at = ParseInstant(flags.at);
   if (!at.ok()) return Fail(at.status());
-  const escalation::EscalationPolicy* policy = config->FindPolicy(flags.policy);
-  if (policy == nullptr) return Fail(Status::NotFound("no escalation policy \"" + flags.policy + "\""));
+  std::string policy_id = flags.policy;
+  if (!flags.alert.empty()) {
+    Result<std::string> routed = PolicyForAlert(flags);
+    if (!routed.ok()) {
+      std::cerr << "vakt oncall: " << routed.status().ToString() << "\n";
+      return routed.status().code() == StatusCode::kNotFound ? kExitFailure : kExitUsage;
+    }
+    policy_id = *routed;
+  } else if (policy_id.empty()) {
+    return Fail(Status::InvalidArgument("give --policy or --alert"));
+  }
+  const escalation::EscalationPolicy* policy = config->FindPolicy(policy_id);
+  if (policy == nullptr)
+    return Fail(Status::NotFound("no escalation policy \"" + policy_id + "\""));
   const escalation::DirectoryResolver resolver(config->directory);
   std::cout << fmt::format("policy {} for an incident triggered at {} that nobody acknowledges:\n",
                            policy->id, FormatRfc3339(*at));
@@ -154,7 +217,11 @@ void AddOncallCommands(CLI::App& app, int& exit_code) {
   who->callback([flags, &exit_code] { exit_code = RunWho(*flags); });
 
   auto* simulate = oncall->add_subcommand("simulate", "Who gets paged, level by level, for an incident at T");
-  simulate->add_option("--policy", flags->policy, "Escalation policy id")->required();
+  simulate->add_option("--policy", flags->policy, "Escalation policy id");
+  simulate->add_option("--alert", flags->alert,
+                       "Alert labels name=value,...: route through the runbooks to their policy");
+  simulate->add_option("--runbooks", flags->runbooks, "Runbook directory for --alert")
+      ->capture_default_str();
   simulate->add_option("--at", flags->at, "Trigger time, RFC 3339 or 'now'")->capture_default_str();
   add_config(simulate);
   simulate->callback([flags, &exit_code] { exit_code = RunSimulate(*flags); });

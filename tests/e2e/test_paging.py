@@ -4,7 +4,10 @@ an escalation policy; the person on call is paged through a real webhook receive
 (which checks the Standard Webhooks signature with its own HMAC code) and a real SMTP server
 (Debian's python3-aiosmtpd); acknowledging stops level 2; `kill -9` in the middle of an
 escalation and a restart page the next level once, with nothing lost and nothing twice. Also the
-on-call REST views, overrides, and stakeholder notices with the group_interval throttle."""
+on-call REST views, overrides, and stakeholder notices with the group_interval throttle; users
+and teams through the API; `vakt notify test`; the delivery record of each attempt.
+
+test_paging_postgres.py runs the key scenarios on PostgreSQL."""
 
 import base64
 import glob
@@ -13,12 +16,14 @@ import hmac
 import http.server
 import json
 import os
+import subprocess
 import sys
 import threading
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from vakt_harness import REPO_ROOT, VaktTestCase, free_port, main, wait_until  # noqa: E402
+from vakt_harness import (REPO_ROOT, VaktTestCase, free_port, main, vakt_bin,  # noqa: E402
+                          wait_until)
 
 SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
 LEVEL_DELAY_S = 4
@@ -107,7 +112,16 @@ class HookReceiver:
         self.server.server_close()
 
 
+def run_cli(args, timeout=60):
+    return subprocess.run([vakt_bin()] + args, capture_output=True, text=True, timeout=timeout,
+                          stdin=subprocess.DEVNULL)
+
+
 class PagingTest(VaktTestCase):
+    def database_url(self):
+        """None = SQLite in the work directory; the PostgreSQL variant returns its own database."""
+        return None
+
     def setUp(self):
         self.hooks = HookReceiver()
         self.addCleanup(self.hooks.stop)
@@ -117,18 +131,23 @@ class PagingTest(VaktTestCase):
         self.start_process(["/usr/bin/python3", sink, str(smtp_port), self.mail_dir], "smtp")
         wait_until(lambda: os.path.exists(os.path.join(self.mail_dir, "ready")), 20,
                    what="SMTP sink ready")
-        self.vakt = self.new_vakt(extra={
+        self.smtp_port = smtp_port
+        self.vakt = self.paging_vakt(self.database_url())
+        self.vakt.start()
+
+    def paging_vakt(self, database):
+        vakt = self.new_vakt(database=database, extra={
             "oncall": "oncall.yaml",
             "notify": {"templates": os.path.join(REPO_ROOT, "examples", "templates"),
                        "webhook_secret": SECRET,
-                       "smtp_url": "smtp://127.0.0.1:%d" % smtp_port,
+                       "smtp_url": "smtp://127.0.0.1:%d" % self.smtp_port,
                        "smtp_from": "vakt@example.com"}})
-        with open(os.path.join(self.vakt.workdir, "oncall.yaml"), "w", encoding="utf-8") as out:
+        with open(os.path.join(vakt.workdir, "oncall.yaml"), "w", encoding="utf-8") as out:
             out.write(oncall_yaml(self.hooks.url))
-        with open(os.path.join(self.vakt.workdir, "runbooks", "paging.yaml"), "w",
+        with open(os.path.join(vakt.workdir, "runbooks", "paging.yaml"), "w",
                   encoding="utf-8") as out:
             out.write(RUNBOOK)
-        self.vakt.start()
+        return vakt
 
     def mails(self):
         out = []
@@ -179,6 +198,13 @@ class PagingTest(VaktTestCase):
         notes = self.vakt.get("/api/v1/incidents/%s/notifications" % incident).json()
         self.assertEqual(sorted(n["channel"] for n in notes["notifications"]), ["email", "webhook"])
         self.assertTrue(all(n["state"] == "sent" for n in notes["notifications"]), notes)
+        for note in notes["notifications"]:  # one delivery record per attempt: who, how, when
+            self.assertEqual(len(note["delivery_attempts"]), 1, note)
+            attempt = note["delivery_attempts"][0]
+            self.assertEqual(attempt["recipient"], "user:alice")
+            self.assertEqual(attempt["channel"], note["channel"])
+            self.assertEqual(attempt["result"], "sent")
+            self.assertLessEqual(attempt["started_at"], attempt["finished_at"])
 
     def test_kill_9_mid_escalation_then_restart_pages_level_2_once_and_loses_nothing(self):
         incident = self.open_incident("crash")
@@ -250,6 +276,101 @@ class PagingTest(VaktTestCase):
                            400, "to[0]")
         self.assertStatus(self.vakt.post(path, {"template": "update", "to": ["email:a@b.c"]},
                                          auth=False), 401)
+
+    def test_a_storm_of_alerts_pages_once_per_incident_level(self):
+        storm = [{"labels": {"alertname": "PagingDrift", "case": "storm", "instance": "i%d" % n},
+                  "annotations": {"summary": "drift"}} for n in range(40)]
+        self.assertStatus(self.vakt.post("/api/v2/alerts", storm[:20]), 200)
+        incident = self.open_incident("storm")
+        self.assertStatus(self.vakt.post("/api/v2/alerts", storm[20:]), 200)
+        wait_until(lambda: self.hooks.deliveries("/alice"), 30, what="page to alice")
+        time.sleep(2)  # more alerts keep arriving in the group; no new page may follow
+        self.assertStatus(self.vakt.post("/api/v1/incidents/%s/ack" % incident, {}), 200)
+        self.assertEqual(self.paged(incident), ["L1:alice"])
+        self.assertEqual(len(self.hooks.deliveries("/alice")), 1)
+        incidents = [i for i in self.vakt.get("/api/v1/incidents").json()["incidents"]
+                     if i.get("group_labels", {}).get("case") == "storm"]
+        self.assertEqual(len(incidents), 1)
+
+    def test_users_and_teams_through_the_api_are_validated_audited_and_paged(self):
+        users = self.vakt.get("/api/v1/users")
+        self.assertStatus(users, 200)
+        self.assertEqual({u["id"]: u["source"] for u in users.json()["users"]},
+                         {"alice": "file", "bob": "file"})
+        carol = {"name": "Carol", "contact": {"webhook": self.hooks.url + "/carol",
+                                              "email": "carol@example.com"},
+                 "notification_rules": [{"after": "0s", "via": "webhook"},
+                                        {"after": "5m", "via": "email"}]}
+        responder = self.vakt.post("/api/v1/tokens", {"name": "rita", "role": "responder"})
+        self.assertStatus(responder, 201)
+        as_responder = {"Authorization": "Bearer " + responder.json()["token"]}
+        self.assertStatus(self.vakt.request("PUT", "/api/v1/users/carol", carol,
+                                            headers=as_responder, auth=False), 403)
+        put = self.vakt.request("PUT", "/api/v1/users/carol", carol)
+        self.assertStatus(put, 200)
+        self.assertEqual(put.json()["version"], 1)
+        got = self.vakt.get("/api/v1/users/carol").json()
+        self.assertEqual(got["source"], "api")
+        self.assertEqual(got["contact"]["email"], "carol@example.com")
+        self.assertEqual(got["notification_rules"], [{"after": "0s", "via": "webhook"},
+                                                     {"after": "5m", "via": "email"}])
+        self.assertProblem(self.vakt.request("PUT", "/api/v1/users/dave",
+                                             {"contact": {"email": "not-an-address"}}),
+                           400, "contact.email")
+        self.assertProblem(self.vakt.request("PUT", "/api/v1/users/dave",
+                                             {"contact": {"email": "d@x.io"}, "phone": "1"}),
+                           400, "phone")
+        self.assertProblem(self.vakt.request("PUT", "/api/v1/users/carol", carol,
+                                             headers={"If-Match": "7"}), 409, "version")
+        self.assertProblem(self.vakt.request("PUT", "/api/v1/teams/sre",
+                                             {"members": ["carol", "zed"]}), 400, "members[1]")
+        self.assertStatus(self.vakt.request("PUT", "/api/v1/teams/sre",
+                                            {"name": "SRE", "members": ["carol", "bob"]}), 200)
+        teams = self.vakt.get("/api/v1/teams").json()["teams"]
+        self.assertEqual([(t["id"], t["members"], t["source"]) for t in teams],
+                         [("sre", ["carol", "bob"], "api")])
+        self.assertProblem(self.vakt.request("DELETE", "/api/v1/users/carol"), 409, "team sre")
+        self.assertProblem(self.vakt.get("/api/v1/users/nobody"), 404, "nobody")
+        # An API user replaces the file user of the same id: bob's pages go to the new address.
+        self.assertStatus(self.vakt.request("PUT", "/api/v1/users/bob", {
+            "name": "Bob", "contact": {"webhook": self.hooks.url + "/bob-new"}}), 200)
+        incident = self.open_incident("people")
+        wait_until(lambda: self.hooks.deliveries("/alice"), 30, what="level 1 page")
+        wait_until(lambda: self.hooks.deliveries("/bob-new"), 30, what="level 2 page to new bob")
+        self.assertEqual(self.hooks.deliveries("/bob"), [])
+        self.assertEqual(self.paged(incident), ["L1:alice", "L2:bob"])
+        self.assertStatus(self.vakt.request("DELETE", "/api/v1/teams/sre"), 200)
+        self.assertStatus(self.vakt.request("DELETE", "/api/v1/users/carol"), 200)
+        self.assertProblem(self.vakt.request("DELETE", "/api/v1/users/carol"), 404, "carol")
+        # Every change has its audit record (the audit log verifies them with the rest).
+        self.vakt.stop()
+        self.vakt.start()
+        users = {u["id"]: u for u in self.vakt.get("/api/v1/users").json()["users"]}
+        self.assertEqual(sorted(users), ["alice", "bob"])
+        self.assertEqual(users["bob"]["source"], "api")  # survives a restart
+
+    def test_vakt_notify_test_sends_through_the_servers_configured_channels(self):
+        common = ["--server", self.vakt.url, "--token", self.vakt.admin_token()]
+        sent = run_cli(["notify", "test", "webhook", "--to", self.hooks.url + "/probe"] + common)
+        self.assertEqual(sent.returncode, 0, sent.stderr)
+        probe = wait_until(lambda: self.hooks.deliveries("/probe"), 10, what="test webhook")
+        self.assertTrue(probe[0]["valid"], "the test message is signed like a page")
+        self.assertEqual(probe[0]["body"]["type"], "notification.test")
+        mailed = run_cli(["notify", "test", "email", "--to", "sre@example.com"] + common)
+        self.assertEqual(mailed.returncode, 0, mailed.stderr)
+        wait_until(lambda: [m for m in self.mails() if m["rcpt_tos"] == ["sre@example.com"]], 10,
+                   what="test e-mail")
+        missing = run_cli(["notify", "test", "webhook"] + common)
+        self.assertEqual(missing.returncode, 2, missing.stderr)
+        self.assertIn("to:", missing.stderr)
+        unknown = run_cli(["notify", "test", "fax"] + common)
+        self.assertEqual(unknown.returncode, 2)
+        dead = run_cli(["notify", "test", "webhook", "--to", "http://127.0.0.1:%d/x" % free_port()]
+                       + common)
+        self.assertEqual(dead.returncode, 1)
+        self.assertIn("webhook receiver", dead.stderr)
+        self.assertProblem(self.vakt.post("/api/v1/notify/test", {"channel": "slack"}), 409,
+                           "slack_webhook_url")
 
 
 if __name__ == "__main__":
