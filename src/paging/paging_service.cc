@@ -112,7 +112,8 @@ Result<std::int64_t> PagingService::AddOverride(const std::string& schedule_id,
                                                 const std::string& actor) {
   constexpr TimeMs kMaxOverride = 90LL * 24 * 3600 * 1000;
   if (start >= end) return Status::InvalidArgument("end: must be after start");
-  if (end - start > kMaxOverride) return Status::InvalidArgument("end: at most 90 days after start");
+  if (end - start > kMaxOverride)
+    return Status::InvalidArgument("end: at most 90 days after start");
   auto config = oncall_.Get();
   if (config->directory.FindSchedule(schedule_id) == nullptr) {
     return Status::NotFound("no schedule " + schedule_id);
@@ -134,8 +135,8 @@ Result<std::int64_t> PagingService::AddOverride(const std::string& schedule_id,
 
 Status PagingService::RefreshOverrides() {
   // Overrides that ended a day ago no longer matter for paging or the shift views around now.
-  VAKT_ASSIGN_OR_RETURN(auto stored, storage::ListScheduleOverrides(
-                                         database_, clock_.NowMs() - 24LL * 3600 * 1000));
+  VAKT_ASSIGN_OR_RETURN(
+      auto stored, storage::ListScheduleOverrides(database_, clock_.NowMs() - 24LL * 3600 * 1000));
   std::vector<ApiOverride> overrides;
   overrides.reserve(stored.size());
   for (const auto& entry : stored) {
@@ -151,8 +152,14 @@ Result<DeliveryCounts> PagingService::RunDeliveryPass(const storage::OutboxLane*
   return delivery_->RunPass(clock_.NowMs(), clock_, lane);
 }
 
-Result<NoticeResult> PagingService::Notify(const Incident& incident,
-                                           const NoticeRequest& request) {
+Result<GroupUpdateCounts> PagingService::RunGroupUpdatePass() {
+  constexpr TimeMs kDefaultGroupInterval = 5 * 60'000;
+  GroupIntervalLookup interval_of = options_.group_interval_of;
+  if (!interval_of) interval_of = [](const std::string&) { return kDefaultGroupInterval; };
+  return paging::RunGroupUpdatePass(database_, interval_of, route_, clock_.NowMs());
+}
+
+Result<NoticeResult> PagingService::Notify(const Incident& incident, const NoticeRequest& request) {
   VAKT_ASSIGN_OR_RETURN(auto result, EnqueueNotice(database_, options_.templates_dir, incident,
                                                    request, route_, clock_.NowMs()));
   Wake();
@@ -233,6 +240,12 @@ void PagingService::Start() {
         spdlog::warn("escalation pass: {}", escalated.status().ToString());
       } else if (escalated->pages > 0) {
         WakeDelivery();  // a page written now goes out now, not at the next poll
+      }
+      auto announced = RunGroupUpdatePass();
+      if (!announced.ok()) {
+        spdlog::warn("group update pass: {}", announced.status().ToString());
+      } else if (announced->messages > 0) {
+        WakeDelivery();
       }
     });
   });

@@ -16,6 +16,7 @@
 #include "notify/notifier.h"
 #include "paging/delivery_worker.h"
 #include "paging/escalation_scheduler.h"
+#include "paging/group_update.h"
 #include "paging/oncall_source.h"
 #include "paging/people.h"
 #include "paging/stakeholder_notice.h"
@@ -35,6 +36,8 @@ struct PagingOptions {
   std::string owner;              // lease owner; generated ("host:pid:random") when ""
   TimeMs lease_ms = 60'000;
   storage::OutboxRetryPolicy retry;
+  // Each runbook's detection.group_interval for group updates; "" = the 5-minute default.
+  GroupIntervalLookup group_interval_of;
   std::string fallback_channel;  // see DeliveryWorkerOptions
   std::string fallback_target;
 };
@@ -67,6 +70,8 @@ class PagingService {
   Result<PassCounts> RunEscalationPass();
   // RunDeliveryPass delivers what is due on every channel, or on `lane`'s only.
   Result<DeliveryCounts> RunDeliveryPass(const storage::OutboxLane* lane = nullptr);
+  // RunGroupUpdatePass announces alerts that joined open incidents (see group_update.h).
+  Result<GroupUpdateCounts> RunGroupUpdatePass();
 
   // Notify enqueues a stakeholder notice (see EnqueueNotice) and wakes the delivery worker.
   Result<NoticeResult> Notify(const Incident& incident, const NoticeRequest& request);

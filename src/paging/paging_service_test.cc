@@ -356,5 +356,178 @@ TEST_P(PagingServiceTest, RunbookNotifyStepReachesEveryGroupMemberOnce) {
 INSTANTIATE_TEST_SUITE_P(Engines, PagingServiceTest,
                          ::testing::ValuesIn(storage::ContractEngines()));
 
+// Group updates (Alertmanager's group_interval): alerts that join an open incident are announced
+// to the people paged for it, at most once per the runbook's group_interval (5 minutes here).
+class GroupUpdateTest : public PagingServiceTest {
+ protected:
+  std::uint64_t StoreAlert(const std::string& feature, const std::string& summary = "") {
+    Alert alert;
+    alert.labels = {{"alertname", "FeatureDrift"}, {"feature", feature}};
+    if (!summary.empty()) alert.annotations = {{"summary", summary}};
+    alert.fingerprint = Fingerprint(alert.labels);
+    alert.starts_at = clock_.NowMs();
+    alert.updated_at = clock_.NowMs();
+    EXPECT_TRUE(db_->alerts().UpsertAlerts({alert}).ok());
+    return alert.fingerprint;
+  }
+  Incident OpenWith(const std::vector<std::uint64_t>& fingerprints) {
+    storage::SqlIncidentStore store(*db_);
+    Incident draft;
+    draft.title = "Feature drift";
+    draft.severity = "critical";
+    draft.group_key = "g" + std::to_string(next_group_++);
+    draft.runbook_id = "rb";
+    draft.created_at = clock_.NowMs();
+    draft.updated_at = clock_.NowMs();
+    IncidentEvent opened;
+    opened.time = clock_.NowMs();
+    opened.kind = "opened";
+    opened.to_state = "triggered";
+    auto created = store.CreateIncident(draft, fingerprints, opened);
+    EXPECT_TRUE(created.ok()) << created.status().ToString();
+    return *created;
+  }
+  void Join(const Incident& incident, const std::vector<std::uint64_t>& fingerprints) {
+    storage::SqlIncidentStore store(*db_);
+    ASSERT_TRUE(store.AttachAlerts(incident.id, fingerprints, clock_.NowMs()).ok());
+  }
+  int Updates(PagingService& service) {
+    auto counts = service.RunGroupUpdatePass();
+    EXPECT_TRUE(counts.ok()) << counts.status().ToString();
+    return counts.ok() ? counts->updates : -1;
+  }
+  std::vector<std::string> UpdateBodies() {
+    std::vector<std::string> bodies;
+    for (const auto& request : hooks_.requests()) {
+      if (request.body.find("incident.alerts_joined") != std::string::npos) {
+        bodies.push_back(request.body);
+      }
+    }
+    return bodies;
+  }
+  int AnnouncedEvents(const Incident& incident) {
+    storage::SqlIncidentStore store(*db_);
+    auto events = store.ListEvents(incident.id);
+    EXPECT_TRUE(events.ok()) << events.status().ToString();
+    if (!events.ok()) return -1;
+    int count = 0;
+    for (const auto& event : events.value()) count += event.kind == "alerts_announced";
+    return count;
+  }
+  void DeliverAll(PagingService& service) {
+    for (int n = 0; n < 3; ++n) ASSERT_TRUE(service.RunDeliveryPass().ok());
+  }
+};
+
+TEST_P(GroupUpdateTest, JoinedAlertsAreAnnouncedOncePerGroupInterval) {
+  auto service = Service(*db_, "a");
+  Incident incident = OpenWith({StoreAlert("amount")});
+  Pass(*service);  // alice is paged at open
+  EXPECT_EQ(Updates(*service), 0);  // nothing joined yet
+  clock_.Advance(kMinute);
+  Join(incident, {StoreAlert("merchant"), StoreAlert("country", "country share moved")});
+  EXPECT_EQ(Updates(*service), 0);  // within group_interval of the page
+  clock_.Advance(4 * kMinute - 1);
+  EXPECT_EQ(Updates(*service), 0);
+  clock_.Advance(1);  // five minutes after the incident opened
+  EXPECT_EQ(Updates(*service), 1);
+  EXPECT_EQ(Updates(*service), 0);  // the batch is announced once
+  DeliverAll(*service);
+  auto bodies = UpdateBodies();
+  ASSERT_EQ(bodies.size(), 1u);
+  EXPECT_NE(bodies[0].find("2 alerts joined"), std::string::npos) << bodies[0];
+  EXPECT_NE(bodies[0].find("merchant"), std::string::npos);
+  EXPECT_NE(bodies[0].find("country share moved"), std::string::npos);
+  EXPECT_EQ(bodies[0].find("amount"), std::string::npos);  // the opening alert is not news
+
+  clock_.Advance(kMinute);  // a later alert waits a full interval after the last update
+  Join(incident, {StoreAlert("device")});
+  EXPECT_EQ(Updates(*service), 0);
+  clock_.Advance(4 * kMinute);
+  EXPECT_EQ(Updates(*service), 1);
+  DeliverAll(*service);
+  bodies = UpdateBodies();
+  ASSERT_EQ(bodies.size(), 2u);
+  EXPECT_NE(bodies[1].find("device"), std::string::npos);
+  EXPECT_EQ(bodies[1].find("merchant"), std::string::npos);
+  EXPECT_EQ(AnnouncedEvents(incident), 2);
+}
+
+TEST_P(GroupUpdateTest, TwoInstancesAnnounceABatchOnce) {
+  auto other_db = Open();
+  auto a = Service(*db_, "a");
+  auto b = Service(*other_db, "b");
+  Incident incident = OpenWith({StoreAlert("amount")});
+  Pass(*a);
+  clock_.Advance(kMinute);
+  Join(incident, {StoreAlert("merchant")});
+  clock_.Advance(5 * kMinute);
+  int updates_a = 0;
+  int updates_b = 0;
+  std::thread ta([&] { updates_a = Updates(*a); });
+  std::thread tb([&] { updates_b = Updates(*b); });
+  ta.join();
+  tb.join();
+  EXPECT_EQ(updates_a + updates_b, 1);
+  DeliverAll(*a);
+  DeliverAll(*b);
+  EXPECT_EQ(UpdateBodies().size(), 1u);
+  EXPECT_EQ(AnnouncedEvents(incident), 1);
+}
+
+TEST_P(GroupUpdateTest, ResolvedIncidentsAnnounceNothing) {
+  auto service = Service(*db_, "a");
+  Incident incident = OpenWith({StoreAlert("amount")});
+  Pass(*service);
+  clock_.Advance(kMinute);
+  Join(incident, {StoreAlert("merchant")});
+  storage::SqlIncidentStore store(*db_);
+  Incident current = *store.GetIncident(incident.id);
+  Incident resolved = current;
+  resolved.state = IncidentState::kResolved;
+  resolved.resolved_at = clock_.NowMs();
+  IncidentEvent event;
+  event.incident_id = incident.id;
+  event.time = clock_.NowMs();
+  event.kind = "resolved";
+  ASSERT_TRUE(store.UpdateIncident(resolved, current.version, event).ok());
+  clock_.Advance(10 * kMinute);
+  EXPECT_EQ(Updates(*service), 0);
+}
+
+TEST_P(GroupUpdateTest, AnIncidentNobodyWasPagedForRecordsTheAnnouncement) {
+  auto service = Service(*db_, "a");
+  Incident incident = OpenWith({StoreAlert("amount")});  // no escalation pass: no pages
+  clock_.Advance(kMinute);
+  Join(incident, {StoreAlert("merchant")});
+  clock_.Advance(5 * kMinute);
+  EXPECT_EQ(Updates(*service), 1);
+  EXPECT_EQ(AnnouncedEvents(incident), 1);
+  auto messages = storage::ListIncidentNotifications(*db_, incident.id);
+  EXPECT_TRUE(messages->empty());
+}
+
+INSTANTIATE_TEST_SUITE_P(Engines, GroupUpdateTest,
+                         ::testing::ValuesIn(storage::ContractEngines()));
+
+TEST(RenderGroupUpdateTest, AlertTextIsListedLiterallyAndLongBatchesAreCounted) {
+  Incident incident;
+  incident.id = 7;
+  incident.title = "Drift";
+  std::vector<Alert> joined;
+  for (int n = 0; n < 25; ++n) {
+    Alert alert;
+    alert.labels = {{"alertname", "A"}, {"n", std::to_string(n)}};
+    alert.annotations = {{"summary", "{{secret}} <!channel>"}};
+    joined.push_back(alert);
+  }
+  GroupUpdateText update = RenderGroupUpdate(incident, joined, 30);
+  EXPECT_NE(update.subject.find("INC-7 25 new alerts joined"), std::string::npos);
+  EXPECT_NE(update.text.find("{{secret}} <!channel>"), std::string::npos);
+  EXPECT_NE(update.text.find("… and 5 more"), std::string::npos);
+  EXPECT_EQ(update.payload["alerts"].size(), kMaxListedAlerts);
+  EXPECT_EQ(update.payload["total_alerts"], 30);
+}
+
 }  // namespace
 }  // namespace vakt::paging

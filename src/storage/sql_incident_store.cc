@@ -4,6 +4,7 @@
 
 #include "storage/alert_codec.h"
 #include "storage/sql_audit_append.h"
+#include "storage/sql_incident_event.h"
 #include "storage/write_transaction.h"
 
 namespace vakt::storage {
@@ -91,15 +92,6 @@ audit::AuditEvent AuditOf(const IncidentEvent& event) {
   return record;
 }
 
-Status InsertEvent(SqlConnection& conn, const IncidentEvent& event) {
-  VAKT_RETURN_IF_ERROR(
-      conn.Query("INSERT INTO incident_events (incident_id, time, actor, kind, from_state, "
-                 "to_state, reason, details) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-                 {event.incident_id, event.time, event.actor, event.kind, event.from_state,
-                  event.to_state, event.reason, event.details.dump()})
-          .status());
-  return AppendAuditEvent(conn, AuditOf(event), event.time).status();
-}
 
 Result<std::vector<std::uint64_t>> Attach(SqlConnection& conn, std::int64_t incident_id,
                                           const std::vector<std::uint64_t>& fingerprints,
@@ -119,6 +111,16 @@ Result<std::vector<std::uint64_t>> Attach(SqlConnection& conn, std::int64_t inci
 
 }  // namespace
 
+Status InsertIncidentEvent(SqlConnection& conn, const IncidentEvent& event) {
+  VAKT_RETURN_IF_ERROR(
+      conn.Query("INSERT INTO incident_events (incident_id, time, actor, kind, from_state, "
+                 "to_state, reason, details) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+                 {event.incident_id, event.time, event.actor, event.kind, event.from_state,
+                  event.to_state, event.reason, event.details.dump()})
+          .status());
+  return AppendAuditEvent(conn, AuditOf(event), event.time).status();
+}
+
 Result<Incident> SqlIncidentStore::CreateIncident(const Incident& draft,
                                                   const std::vector<std::uint64_t>& fingerprints,
                                                   const IncidentEvent& opened) {
@@ -137,7 +139,7 @@ Result<Incident> SqlIncidentStore::CreateIncident(const Incident& draft,
     created.version = 1;
     IncidentEvent event = opened;
     event.incident_id = created.id;
-    VAKT_RETURN_IF_ERROR(InsertEvent(conn, event));
+    VAKT_RETURN_IF_ERROR(InsertIncidentEvent(conn, event));
     VAKT_ASSIGN_OR_RETURN(auto added, Attach(conn, created.id, fingerprints, draft.created_at));
     (void)added;
     return Status::Ok();
@@ -158,7 +160,7 @@ Result<std::vector<std::uint64_t>> SqlIncidentStore::AttachAlerts(
       event.actor = "vakt";
       event.kind = "alert_added";
       event.details = {{"fingerprint", FingerprintHex(fingerprint)}};
-      VAKT_RETURN_IF_ERROR(InsertEvent(conn, event));
+      VAKT_RETURN_IF_ERROR(InsertIncidentEvent(conn, event));
     }
     return Status::Ok();
   });
@@ -242,14 +244,14 @@ Status SqlIncidentStore::UpdateIncident(const Incident& next, std::int64_t expec
       return Status::FailedPrecondition("INC-" + std::to_string(next.id) +
                                         " was changed concurrently; reload and retry");
     }
-    VAKT_RETURN_IF_ERROR(InsertEvent(conn, event));
+    VAKT_RETURN_IF_ERROR(InsertIncidentEvent(conn, event));
     return Status::Ok();
   });
 }
 
 Status SqlIncidentStore::AppendEvent(const IncidentEvent& event) {
   return RunInWriteTransaction(database_, [&](SqlConnection& conn) -> Status {
-    VAKT_RETURN_IF_ERROR(InsertEvent(conn, event));
+    VAKT_RETURN_IF_ERROR(InsertIncidentEvent(conn, event));
     return Status::Ok();
   });
 }
