@@ -302,6 +302,14 @@ Result<std::unique_ptr<paging::PagingService>> App::CreatePaging() {
     const runbook::Runbook* found = routing.matcher->runbooks().Find(runbook_id);
     return found == nullptr ? "" : found->detection.escalation;
   };
+  // Alerts joining an open incident are announced at most once per its runbook's group_interval.
+  options.group_interval_of = [this](const std::string& runbook_id) -> TimeMs {
+    auto routing = incidents_->routing();
+    const runbook::Runbook* found =
+        routing.matcher ? routing.matcher->runbooks().Find(runbook_id) : nullptr;
+    return found == nullptr ? runbook::Detection{}.group_interval_ms
+                            : found->detection.group_interval_ms;
+  };
   return paging::PagingService::Create(*database_, clock_, policy_of, std::move(options));
 }
 
@@ -332,6 +340,7 @@ Status App::Start() {
   drill_scheduler_->Start();
   retro_catch_up_->Start();
   audit_->Start();
+  regulatory_warner_->Start();
   VAKT_RETURN_IF_ERROR(event_stream_->Start());
   VAKT_ASSIGN_OR_RETURN(port_, http_->Bind(config_.listen_host, config_.listen_port));
   http_thread_ = std::thread([this] { http_->Serve(); });
@@ -342,7 +351,6 @@ Status App::Start() {
 
 void App::Stop() {
   if (draining_) return;
-  regulatory_warner_->Start();
   draining_ = true;
   if (event_stream_) event_stream_->Stop();  // ends live streams so the drain below is not held
   if (http_) http_->Stop();  // stops accepting; in-flight handlers finish first
@@ -353,8 +361,8 @@ void App::Stop() {
   if (stabilise_) stabilise_->service().Stop();  // joins step runs; they record their ends
   if (retro_catch_up_) retro_catch_up_->Stop();
   if (drill_scheduler_) drill_scheduler_->Stop();  // a claimed run left unfinished is retaken after its lease
+  if (regulatory_warner_) regulatory_warner_->Stop();
   if (audit_) audit_->Stop();  // last: its final checkpoint covers everything committed above
 }
 
 }  // namespace vakt::app
-  if (regulatory_warner_) regulatory_warner_->Stop();
