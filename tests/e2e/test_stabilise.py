@@ -60,6 +60,12 @@ stabilise:
         method: POST
         url: "{{env.REGISTRY_URL}}/never"
         json: {x: 1}
+  - id: two-admins
+    title: A change two admins must approve (a named role next to a vakt role)
+    risk: high
+    approval: {roles: [model-risk, admin], count: 2, expires: 10m}
+    action:
+      http: {method: POST, url: "{{env.REGISTRY_URL}}/two-admins", json: {incident: "{{incident.id}}"}}
   - id: echo-label
     title: Echo the model label
     action:
@@ -294,20 +300,89 @@ class StabiliseTest(VaktTestCase):
         self.assertIn("expired", step["history"][-1]["reason"])
         self.assertEqual(self.registry.posts("/never"), [])
 
+    def test_reload_mid_incident_keeps_the_pinned_runbook_version(self):
+        incident = self.open_incident("pinned")
+        before = len(self.registry.posts(ALIAS_PATH))
+        requested = self.act(incident, "rollback-model", "request", self.responder)
+        content_hash = requested.json()["content_hash"]
+        approved = self.act(incident, "rollback-model", "approve", self.approver,
+                            {"content_hash": content_hash})
+        self.assertEqual(approved.json()["state"], "approved")
+
+        # The runbook changes under the open incident: its steps keep the version it pinned.
+        self.write_runbook("production")
+        self.assertStatus(self.vakt.post("/api/v1/runbooks/reload", {}), 200)
+        pinned = self.step(incident, "rollback-model")
+        self.assertEqual(pinned["content_hash"], content_hash)
+        self.assertEqual(json.loads(pinned["preview"]["body"])["alias"], "champion")
+        # A new incident opens with the version now loaded.
+        later = self.open_incident("after-reload")
+        self.assertEqual(json.loads(self.step(later, "rollback-model")["preview"]["body"])["alias"],
+                         "production")
+
+        # After a restart the pinned version is no longer loaded anywhere but the version store.
+        self.vakt.stop()
+        self.vakt.start()
+        pinned = self.step(incident, "rollback-model")
+        self.assertEqual((pinned["state"], pinned["content_hash"]), ("approved", content_hash))
+        self.assertStatus(self.act(incident, "rollback-model", "run", self.responder), 202)
+        done = self.wait_state(incident, "rollback-model", {"succeeded", "failed"})
+        self.assertEqual(done["state"], "succeeded", done)
+        posts = self.registry.posts(ALIAS_PATH)[before:]
+        self.assertEqual([json.loads(p["body"])["alias"] for p in posts], ["champion"])
+
     def test_changed_content_voids_the_approval(self):
         incident = self.open_incident("change")
+        other = Registry()
+        self.addCleanup(other.stop)
         before = len(self.registry.posts(ALIAS_PATH))
         requested = self.act(incident, "rollback-model", "request", self.responder)
         approved = self.act(incident, "rollback-model", "approve", self.approver,
                             {"content_hash": requested.json()["content_hash"]})
         self.assertEqual(approved.json()["state"], "approved")
-        self.write_runbook("production")
-        self.assertStatus(self.vakt.post("/api/v1/runbooks/reload", {}), 200)
+        # The allow-listed environment is template input: a restart with another registry URL
+        # renders another request than the one approved.
+        self.vakt.stop()
+        os.environ["REGISTRY_URL"] = other.url
+        try:
+            self.vakt.start()
+        finally:
+            os.environ["REGISTRY_URL"] = self.registry.url
         changed = self.step(incident, "rollback-model")
         self.assertNotEqual(changed["content_hash"], requested.json()["content_hash"])
+        self.assertIn(other.url, changed["preview"]["url"])
         self.assertProblem(self.act(incident, "rollback-model", "run", self.responder), 409)
-        self.assertEqual(self.step(incident, "rollback-model")["state"], "awaiting_approval")
+        voided = self.step(incident, "rollback-model")
+        self.assertEqual(voided["state"], "awaiting_approval")
+        self.assertIn("approval void", voided["history"][-1]["reason"])
         self.assertEqual(len(self.registry.posts(ALIAS_PATH)), before)
+        self.assertEqual(other.posts(ALIAS_PATH), [])
+
+    def test_named_approval_roles_count_only_vakt_roles_and_two_distinct_admins_are_needed(self):
+        incident = self.open_incident("two-admins")
+        admin1 = self.token("dana", "admin")
+        admin2 = self.token("erin", "admin")
+        requested = self.act(incident, "two-admins", "request", self.responder)
+        self.assertStatus(requested, 200)
+        content_hash = requested.json()["content_hash"]
+        # An approver holds neither admin nor the named role nobody can hold.
+        self.assertProblem(self.act(incident, "two-admins", "approve", self.approver,
+                                    {"content_hash": content_hash}), 403)
+        first = self.act(incident, "two-admins", "approve", admin1, {"content_hash": content_hash})
+        self.assertStatus(first, 200)
+        self.assertEqual(first.json()["state"], "awaiting_approval")
+        self.assertEqual((first.json()["approval"]["given"], first.json()["approval"]["needed"]),
+                         (1, 2))
+        self.assertProblem(self.act(incident, "two-admins", "run", self.responder), 409)
+        self.assertProblem(self.act(incident, "two-admins", "approve", admin1,
+                                    {"content_hash": content_hash}), 409)
+        second = self.act(incident, "two-admins", "approve", admin2, {"content_hash": content_hash})
+        self.assertEqual(second.json()["state"], "approved")
+        self.assertEqual(sorted(a["by"] for a in second.json()["approvals"]), ["dana", "erin"])
+        self.assertStatus(self.act(incident, "two-admins", "run", self.responder), 202)
+        done = self.wait_state(incident, "two-admins", {"succeeded", "failed"})
+        self.assertEqual(done["state"], "succeeded", done)
+        self.assertEqual(len(self.registry.posts("/two-admins")), 1)
 
     def test_commands_run_with_argv_and_a_timeout_and_egress_is_enforced(self):
         incident = self.open_incident("command", model=HOSTILE_MODEL)
