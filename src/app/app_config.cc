@@ -184,14 +184,6 @@ Result<AppConfig> LoadAppConfig(const std::string& path) {
       config.audit_checkpoint_interval_ms = *duration;
     }
   }
-  if (const YAML::Node retro = root["retro"]) {
-    VAKT_RETURN_IF_ERROR(CheckKeys(path, retro, {"required_for"}, "retro"));
-    if (retro["required_for"]) {
-      VAKT_RETURN_IF_ERROR(Read(path, retro["required_for"], config.retro_required_for));
-    }
-  }
-  if (const YAML::Node actions = root["actions"]) {
-    VAKT_RETURN_IF_ERROR(CheckKeys(path, actions, {"egress_allow", "lease_grace_ms"}, "actions"));
   if (const YAML::Node regulatory = root["regulatory"]) {
     VAKT_RETURN_IF_ERROR(CheckKeys(path, regulatory,
                                    {"warn_to", "warn_percent", "warn_lead", "warn_interval"},
@@ -239,6 +231,14 @@ Result<AppConfig> LoadAppConfig(const std::string& path) {
       config.regulatory_warn_interval_ms = *duration;
     }
   }
+  if (const YAML::Node retro = root["retro"]) {
+    VAKT_RETURN_IF_ERROR(CheckKeys(path, retro, {"required_for"}, "retro"));
+    if (retro["required_for"]) {
+      VAKT_RETURN_IF_ERROR(Read(path, retro["required_for"], config.retro_required_for));
+    }
+  }
+  if (const YAML::Node actions = root["actions"]) {
+    VAKT_RETURN_IF_ERROR(CheckKeys(path, actions, {"egress_allow", "lease_grace_ms"}, "actions"));
     if (actions["lease_grace_ms"]) {
       VAKT_RETURN_IF_ERROR(Read(path, actions["lease_grace_ms"], config.action_lease_grace_ms));
       if (config.action_lease_grace_ms < 0) {

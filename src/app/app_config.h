@@ -49,10 +49,6 @@ struct AppConfig {
   size_t http_threads = 32;
   std::string audit_origin = "vakt.local/audit";  // names the audit log in its checkpoints
   std::int64_t audit_checkpoint_interval_ms = 60'000;
-  LogOptions log;
-  // Retros and drills (issue 9). retro_required_for: severities whose incidents cannot close
-  // without a completed retro. drill_targets: response targets per runbook id ("default" for all).
-  std::vector<std::string> retro_required_for;
   // Regulatory deadline warnings (issue 7): recipients ("email:…", "slack:URL", "webhook:URL";
   // none = off), thresholds as percent of the window elapsed and lead times before due, and how
   // often open incidents are swept. Config section `regulatory:`.
@@ -60,6 +56,10 @@ struct AppConfig {
   std::vector<int> regulatory_warn_percent = {50, 75, 90};
   std::vector<std::int64_t> regulatory_warn_lead_ms;
   std::int64_t regulatory_warn_interval_ms = 60'000;
+  LogOptions log;
+  // Retros and drills (issue 9). retro_required_for: severities whose incidents cannot close
+  // without a completed retro. drill_targets: response targets per runbook id ("default" for all).
+  std::vector<std::string> retro_required_for;
   struct DrillTarget {
     std::int64_t acknowledge_ms = 5 * 60'000;
     std::int64_t mitigate_ms = 30 * 60'000;

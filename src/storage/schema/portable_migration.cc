@@ -35,7 +35,6 @@ const std::vector<PortableMigration>& PortableMigrations() {
       RunbookHistorySchema(),
       DiagnosisSchema(),
       CatalogSchema(),
-      DrillScheduleSchema(),
       OncallPeopleSchema(),
       DrillScheduleSchema(),
       GroupNoticeSchema(),
