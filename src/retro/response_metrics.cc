@@ -60,19 +60,23 @@ void ResponseMetrics::RefreshGauges() {
 // REQUIRES: publish_mu_ held.
 void ResponseMetrics::Publish(const nlohmann::json& report) {
   const std::pair<const char*, const char*> figures[] = {
-      {"mtta_p50_ms", "vakt_response_mtta_p50_ms"},
-      {"mtta_p90_ms", "vakt_response_mtta_p90_ms"},
-      {"mttr_p50_ms", "vakt_response_mttr_p50_ms"},
-      {"mttr_p90_ms", "vakt_response_mttr_p90_ms"}};
+      {"mtta_p50_ms", "vakt_response_mtta_p50_seconds"},
+      {"mtta_p90_ms", "vakt_response_mtta_p90_seconds"},
+      {"mttr_p50_ms", "vakt_response_mttr_p50_seconds"},
+      {"mttr_p90_ms", "vakt_response_mttr_p90_seconds"}};
   std::set<std::pair<std::string, std::string>> now_published;
   auto publish = [&](const std::string& kind, const nlohmann::json& stats,
                      const std::string& pipeline) {
     for (const auto& [field, name] : figures) {
       // A milestone nobody reached publishes -1 (gauges have no "absent" value once created).
-      std::int64_t value =
-          stats.is_object() && stats[field].is_number() ? stats[field].get<std::int64_t>() : -1;
+      // Prometheus wants base units: whole seconds, rounded up so a reached milestone is >= 1.
+      std::int64_t value = stats.is_object() && stats[field].is_number()
+                               ? (stats[field].get<std::int64_t>() + 999) / 1000
+                               : -1;
       metrics_
-          .GetGauge(name, "Incident response percentile over the last 30 days (ms; -1: none)",
+          .GetGauge(name,
+                    "Incident response percentile over the last 30 days (seconds, rounded up; "
+                    "-1: none)",
                     {{"kind", kind}, {"pipeline", pipeline}})
           .Set(value);
     }

@@ -244,10 +244,10 @@ class LearningLoopCase(VaktTestCase):
                    or None, 10, interval=0.3, what="gauge refreshed")
         self.assertEqual(self.gauge(vakt, "vakt_response_incidents", kind="drills", pipeline="all"), 1)
         self.assertEqual(self.gauge(vakt, "vakt_response_incidents", kind="incidents", pipeline="retro-pipeline"), 1)
-        self.assertGreater(self.gauge(vakt, "vakt_response_mttr_p50_ms", kind="incidents", pipeline="retro-pipeline"), 0)
+        self.assertGreater(self.gauge(vakt, "vakt_response_mttr_p50_seconds", kind="incidents", pipeline="retro-pipeline"), 0)
         # The drill has not been acknowledged: its MTTA is "none", the real incident's is not.
-        self.assertEqual(self.gauge(vakt, "vakt_response_mtta_p50_ms", kind="drills", pipeline="all"), -1)
-        self.assertGreaterEqual(self.gauge(vakt, "vakt_response_mtta_p90_ms", kind="incidents", pipeline="all"), 0)
+        self.assertEqual(self.gauge(vakt, "vakt_response_mtta_p50_seconds", kind="drills", pipeline="all"), -1)
+        self.assertGreaterEqual(self.gauge(vakt, "vakt_response_mtta_p90_seconds", kind="incidents", pipeline="all"), 0)
         report = vakt.get("/api/v1/reports/response?since=1d").json()
         for group, value in (("by_pipeline", "retro-pipeline"), ("by_runbook", "retro-drift"),
                              ("by_team", "ml-retro"), ("by_severity", "warning")):

@@ -322,7 +322,7 @@ class RetroLoopTest(VaktTestCase):
         self.assertIsNotNone(report["incidents"]["overall"]["mttr_p50_ms"])
         metrics = vakt.get("/metrics").body.decode("utf-8")
         self.assertIn('vakt_response_incidents{kind="drills",pipeline="all"} 1', metrics)
-        self.assertIn('vakt_response_mttr_p50_ms{kind="incidents",pipeline="retro-pipeline"}', metrics)
+        self.assertIn('vakt_response_mttr_p50_seconds{kind="incidents",pipeline="retro-pipeline"}', metrics)
         cli = run_cli(vakt, ["report", "response", "--since", "1d"])
         self.assertEqual(cli.returncode, 0, cli.stderr)
         self.assertIn("drills", cli.stdout)
