@@ -30,15 +30,20 @@ constexpr const char* kSecret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
 // 2 pages bob 10 minutes later; no repeat.
 std::string OncallYaml(const std::string& hook_url) {
   return "users:\n"
-         "  - {id: alice, name: Alice, contact: {webhook: \"" + hook_url + "/alice\"}}\n"
-         "  - {id: bob, name: Bob, contact: {webhook: \"" + hook_url + "/bob\"}}\n"
+         "  - {id: alice, name: Alice, contact: {webhook: \"" +
+         hook_url +
+         "/alice\"}}\n"
+         "  - {id: bob, name: Bob, contact: {webhook: \"" +
+         hook_url +
+         "/bob\"}}\n"
          "teams:\n"
          "  - {id: ops, members: [alice, bob]}\n"
          "schedules:\n"
          "  - id: primary\n"
          "    time_zone: UTC\n"
          "    layers:\n"
-         "      - {users: [alice, bob], rotation_virtual_start: \"2026-03-02T09:00\", turn: weekly}\n"
+         "      - {users: [alice, bob], rotation_virtual_start: \"2026-03-02T09:00\", turn: "
+         "weekly}\n"
          "escalation_policies:\n"
          "  - id: ml-primary\n"
          "    repeat: 0\n"
@@ -88,7 +93,7 @@ class PagingServiceTest : public ::testing::TestWithParam<std::string> {
     return service.ok() ? std::move(*service) : nullptr;
   }
 
-  Incident OpenIncident(bool drill = false) {
+  Incident OpenIncident(bool drill = false, const std::vector<std::uint64_t>& fingerprints = {}) {
     storage::SqlIncidentStore store(*db_);
     Incident draft;
     draft.title = "Feature drift";
@@ -102,7 +107,7 @@ class PagingServiceTest : public ::testing::TestWithParam<std::string> {
     opened.time = clock_.NowMs();
     opened.kind = "opened";
     opened.to_state = "triggered";
-    auto created = store.CreateIncident(draft, {}, opened);
+    auto created = store.CreateIncident(draft, fingerprints, opened);
     EXPECT_TRUE(created.ok()) << created.status().ToString();
     return *created;
   }
@@ -227,8 +232,14 @@ TEST_P(PagingServiceTest, TwoInstancesOnOneDatabaseNeverDoublePage) {
   std::vector<Incident> incidents;
   for (int n = 0; n < 5; ++n) incidents.push_back(OpenIncident());
   for (int step = 0; step < 4; ++step) {
-    std::thread ta([&] { (void)a->RunEscalationPass(); (void)a->RunDeliveryPass(); });
-    std::thread tb([&] { (void)b->RunEscalationPass(); (void)b->RunDeliveryPass(); });
+    std::thread ta([&] {
+      (void)a->RunEscalationPass();
+      (void)a->RunDeliveryPass();
+    });
+    std::thread tb([&] {
+      (void)b->RunEscalationPass();
+      (void)b->RunDeliveryPass();
+    });
     ta.join();
     tb.join();
     clock_.Advance(10 * kMinute);
@@ -341,7 +352,8 @@ TEST_P(PagingServiceTest, RunbookNotifyStepReachesEveryGroupMemberOnce) {
                    VAKT_RETURN_IF_ERROR(
                        storage::EnqueueNotification(conn, step, clock_.NowMs()).status());
                    return txn.Commit();
-                 }).ok());
+                 })
+                  .ok());
   EXPECT_EQ(service->RunDeliveryPass()->sent, 1);  // fanned out
   EXPECT_EQ(service->RunDeliveryPass()->sent, 2);  // alice's and bob's webhooks
   EXPECT_EQ(service->RunDeliveryPass()->sent, 0);
@@ -371,21 +383,7 @@ class GroupUpdateTest : public PagingServiceTest {
     return alert.fingerprint;
   }
   Incident OpenWith(const std::vector<std::uint64_t>& fingerprints) {
-    storage::SqlIncidentStore store(*db_);
-    Incident draft;
-    draft.title = "Feature drift";
-    draft.severity = "critical";
-    draft.group_key = "g" + std::to_string(next_group_++);
-    draft.runbook_id = "rb";
-    draft.created_at = clock_.NowMs();
-    draft.updated_at = clock_.NowMs();
-    IncidentEvent opened;
-    opened.time = clock_.NowMs();
-    opened.kind = "opened";
-    opened.to_state = "triggered";
-    auto created = store.CreateIncident(draft, fingerprints, opened);
-    EXPECT_TRUE(created.ok()) << created.status().ToString();
-    return *created;
+    return OpenIncident(/*drill=*/false, fingerprints);
   }
   void Join(const Incident& incident, const std::vector<std::uint64_t>& fingerprints) {
     storage::SqlIncidentStore store(*db_);
@@ -422,7 +420,7 @@ class GroupUpdateTest : public PagingServiceTest {
 TEST_P(GroupUpdateTest, JoinedAlertsAreAnnouncedOncePerGroupInterval) {
   auto service = Service(*db_, "a");
   Incident incident = OpenWith({StoreAlert("amount")});
-  Pass(*service);  // alice is paged at open
+  Pass(*service);                   // alice is paged at open
   EXPECT_EQ(Updates(*service), 0);  // nothing joined yet
   clock_.Advance(kMinute);
   Join(incident, {StoreAlert("merchant"), StoreAlert("country", "country share moved")});
@@ -507,8 +505,7 @@ TEST_P(GroupUpdateTest, AnIncidentNobodyWasPagedForRecordsTheAnnouncement) {
   EXPECT_TRUE(messages->empty());
 }
 
-INSTANTIATE_TEST_SUITE_P(Engines, GroupUpdateTest,
-                         ::testing::ValuesIn(storage::ContractEngines()));
+INSTANTIATE_TEST_SUITE_P(Engines, GroupUpdateTest, ::testing::ValuesIn(storage::ContractEngines()));
 
 TEST(RenderGroupUpdateTest, AlertTextIsListedLiterallyAndLongBatchesAreCounted) {
   Incident incident;
