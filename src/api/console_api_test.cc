@@ -425,6 +425,35 @@ TEST(ConsoleEventStreamTest, IncidentKeysAreFoundInAuditSubjects) {
   EXPECT_EQ(IncidentKeyInSubject("session/rita"), "");
 }
 
+TEST(ConsoleEventStreamTest, ResumingAfterARestartReplaysWhatIsStored) {
+  ConsoleServer server(EventStreamOptions{.poll_interval_ms = 50});
+  std::int64_t first = server.AddEvent();
+  server.Audit("step.approved", "step/INC-9/rollback-champion-alias");
+  std::int64_t second = server.AddEvent();
+  // vakt restarts: the new stream knows only what the database holds, and seeds its backlog
+  // from it, so a browser reconnecting with its last id gets what it missed, not a resync.
+  server.stream().Stop();
+  ASSERT_TRUE(server.stream().Start().ok());
+  auto headers = Bearer(server.viewer_token());
+  headers.emplace("Last-Event-ID", std::to_string(first) + ".0");
+  std::string body = ReadStream(server, headers, "id: " + std::to_string(second) + ".");
+  EXPECT_NE(body.find("id: " + std::to_string(second) + "."), std::string::npos) << body;
+  EXPECT_NE(body.find(R"("action":"step.approved")"), std::string::npos) << body;
+  EXPECT_EQ(body.find("id: " + std::to_string(first) + "."), std::string::npos) << body;
+  EXPECT_EQ(body.find("event: resync"), std::string::npos) << body;
+  // A stream opened without Last-Event-ID starts from now: nothing stored is replayed to it.
+  std::int64_t third = 0;
+  std::thread writer([&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    third = server.AddEvent();
+  });
+  std::string fresh = ReadStream(server, Bearer(server.viewer_token()), "event: incident");
+  writer.join();
+  EXPECT_EQ(fresh.find("step.approved"), std::string::npos) << fresh;
+  EXPECT_EQ(fresh.find("id: " + std::to_string(second) + "."), std::string::npos) << fresh;
+  EXPECT_NE(fresh.find("id: " + std::to_string(third) + "."), std::string::npos) << fresh;
+}
+
 TEST(ConsoleEventStreamTest, ResumingFromBeforeTheBacklogAsksTheBrowserToResync) {
   ConsoleServer server(EventStreamOptions{.poll_interval_ms = 50, .backlog = 2});
   for (int idx = 0; idx < 4; ++idx) server.AddEvent();

@@ -85,10 +85,25 @@ Status EventStream::Start() {
   VAKT_ASSIGN_OR_RETURN(std::int64_t latest, storage::LatestEventId(database_));
   VAKT_ASSIGN_OR_RETURN(std::int64_t audit_seen, storage::AuditLeafCount(database_));
   {
-    std::lock_guard lock(mu_);
-    latest_ = FeedCursor{latest, audit_seen};
-    floor_ = latest_;
+    std::unique_lock lock(mu_);
     stopping_ = false;
+    recent_.clear();
+    // Seed the backlog with the newest rows already stored, so a browser that reconnects with
+    // Last-Event-ID after vakt restarted (or names a cursor from before this process started)
+    // resumes with what it missed instead of being told to resync. This runs before the watcher
+    // and before any client can open a stream, so "from now" still means the newest row.
+    const auto depth = static_cast<std::int64_t>(options_.backlog);
+    latest_ = FeedCursor{std::max<std::int64_t>(0, latest - depth),
+                         std::max<std::int64_t>(0, audit_seen - depth)};
+    floor_ = latest_;
+    while (Poll(lock)) {
+    }
+    if (latest_.event_id < latest || latest_.audit_seen < audit_seen) {
+      // Reading the stored rows failed (Poll logged why): start from now without a backlog.
+      recent_.clear();
+      latest_ = FeedCursor{latest, audit_seen};
+      floor_ = latest_;
+    }
   }
   watcher_ = std::thread([this] { Watch(); });
   return Status::Ok();

@@ -20,7 +20,7 @@ struct EventStreamOptions {
   int poll_interval_ms = 400;  // one watcher query per interval, however many browsers watch
   int heartbeat_ms = 15000;    // comment line so proxies and browsers keep the stream open
   size_t max_clients = 16;     // each stream holds an HTTP worker; the rest stay for the API
-  size_t backlog = 2000;       // recent events kept for Last-Event-ID resumption
+  size_t backlog = 2000;       // recent events kept for Last-Event-ID resumption (seeded at Start)
   size_t batch_limit = 500;    // rows per poll
 };
 
