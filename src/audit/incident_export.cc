@@ -8,6 +8,7 @@
 #include "audit/evidence_bundle.h"
 #include "audit/tar_archive.h"
 #include "common/crypto.h"
+#include "common/redact.h"
 
 namespace vakt::audit {
 namespace {
@@ -28,8 +29,9 @@ nlohmann::json HexList(const std::vector<Hash>& hashes) {
   return list;
 }
 
+// Bad names the member at fault; names come from the archive, so they are escaped for printing.
 Status Bad(const std::string& member, const std::string& why) {
-  return Status::Corruption(member + ": " + why);
+  return Status::Corruption(PrintableForMessage(member, 1024) + ": " + why);
 }
 
 Result<nlohmann::json> ParseMemberJson(const std::string& member, const std::string& bytes) {

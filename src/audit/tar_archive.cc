@@ -4,6 +4,8 @@
 #include <cstring>
 #include <set>
 
+#include "common/redact.h"
+
 namespace vakt::audit {
 namespace {
 
@@ -22,6 +24,8 @@ constexpr size_t kGnameOffset = 297;
 constexpr size_t kPrefixOffset = 345, kPrefixSize = 155;
 // Sizes this writer can express in 11 octal digits (8 GiB - 1).
 constexpr std::uint64_t kMaxSize = (std::uint64_t{1} << 33) - 1;
+// Room for a whole name (prefix/name, 256 bytes) even when every byte is escaped as \xNN.
+constexpr size_t kMessageNameBytes = 4 * (kPrefixSize + 1 + kNameSize);
 
 bool ValidName(std::string_view name) {
   if (name.empty() || name.size() > kNameSize || name.front() == '/') return false;
@@ -91,13 +95,16 @@ Result<std::string> WriteTar(const std::vector<TarMember>& members, std::int64_t
   std::set<std::string> seen;
   for (const TarMember& member : members) {
     if (!ValidName(member.name)) {
-      return Status::InvalidArgument("tar member name '" + member.name + "' is not usable");
+      return Status::InvalidArgument("tar member name '" + PrintableForMessage(member.name, kMessageNameBytes) +
+                                     "' is not usable");
     }
     if (!seen.insert(member.name).second) {
-      return Status::InvalidArgument("tar member '" + member.name + "' appears twice");
+      return Status::InvalidArgument("tar member '" + PrintableForMessage(member.name, kMessageNameBytes) +
+                                     "' appears twice");
     }
     if (member.data.size() > kMaxSize) {
-      return Status::InvalidArgument("tar member '" + member.name + "' is too large");
+      return Status::InvalidArgument("tar member '" + PrintableForMessage(member.name, kMessageNameBytes) +
+                                     "' is too large");
     }
     char header[kBlock] = {};
     std::memcpy(header + kNameOffset, member.name.data(), member.name.size());
@@ -157,7 +164,9 @@ Result<std::vector<TarMember>> ReadTar(std::string_view archive) {
     std::string name = FieldString(header + kNameOffset, kNameSize);
     const std::string prefix = FieldString(header + kPrefixOffset, kPrefixSize);
     if (!prefix.empty()) name = prefix + "/" + name;
-    const std::string named = where + " ('" + name + "') at byte " + std::to_string(offset);
+    // The name is untrusted bytes (garbage when this is not a tar): escape it for the message.
+    const std::string named = where + " ('" + PrintableForMessage(name, kMessageNameBytes) +
+                              "') at byte " + std::to_string(offset);
     std::uint64_t stored_sum = 0;
     if (!ParseOctal(header + kChecksumOffset, kChecksumSize, stored_sum) ||
         stored_sum != HeaderSum(reinterpret_cast<const unsigned char*>(header))) {

@@ -98,7 +98,12 @@ TEST(TarArchiveTest, GarbageIsRejectedWithoutCrashing) {
   for (int round = 0; round < 200; ++round) {
     std::string garbage(512 * (1 + round % 6), '\0');
     for (char& c : garbage) c = static_cast<char>(random());
-    EXPECT_FALSE(ReadTar(garbage).ok());
+    auto read = ReadTar(garbage);
+    ASSERT_FALSE(read.ok());
+    // The garbage "name" is quoted escaped: the message is printable ASCII only.
+    for (unsigned char c : read.status().message()) {
+      ASSERT_TRUE(c >= 0x20 && c < 0x7f) << "round " << round << ": byte " << int(c);
+    }
   }
   EXPECT_FALSE(ReadTar("not a tar").ok());
   // A header whose size field claims far more than the archive holds.

@@ -11,6 +11,7 @@
 #include "audit/incident_export.h"
 #include "cli/api_client.h"
 #include "cli/commands.h"
+#include "common/redact.h"
 
 namespace vakt::cli {
 namespace {
@@ -131,7 +132,9 @@ void AddBundleVerify(CLI::App& bundle, int& exit_code) {
     }
     auto report = audit::VerifyIncidentExport(*archive, key ? &*key : nullptr);
     if (!report.ok()) {
-      std::cerr << "invalid: " << flags->path << ": " << report.status().message() << "\n";
+      // The reason can quote bytes from the archive: print it escaped, one clean line.
+      std::cerr << "invalid: " << flags->path << ": "
+                << PrintableForMessage(report.status().message(), 8192) << "\n";
       exit_code = kExitFailure;
       return;
     }

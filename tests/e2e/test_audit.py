@@ -289,7 +289,8 @@ class AuditLogTest(VaktTestCase):
         self.assertIn("evidence.capture", actions)
 
         # One changed byte in any member fails, naming that member; exit 1.
-        raw = open(path, "rb").read()
+        with open(path, "rb") as archive_file:
+            raw = archive_file.read()
         with tarfile.open(path) as archive:
             offsets = {m.name: (m.offset_data, m.size) for m in archive.getmembers()}
         for name, (offset, size) in sorted(offsets.items()):
@@ -309,7 +310,12 @@ class AuditLogTest(VaktTestCase):
         self.assertIn("truncated", cut.stderr)
         with open(path + ".junk", "wb") as out:
             out.write(os.urandom(4096))
-        self.assertEqual(run_vakt(["bundle", "verify", path + ".junk"]).returncode, 1)
+        junk = run_vakt(["bundle", "verify", path + ".junk"])
+        self.assertEqual(junk.returncode, 1, junk.stdout)
+        # Garbage header bytes are named escaped: one printable line, not raw bytes.
+        self.assertIn("tar member #1", junk.stderr)
+        self.assertTrue(junk.stderr.isascii() and junk.stderr.rstrip("\n").isprintable(),
+                        junk.stderr)
         self.assertEqual(run_vakt(["bundle", "verify", path + ".none"]).returncode, 2)
         # A malformed pinned key is a usage error.
         other = os.path.join(self.make_tempdir(), "other.pub")
@@ -333,13 +339,17 @@ class AuditLogTest(VaktTestCase):
         key = self.open_and_ack_incident(vakt)
         before = vakt.get("/api/v1/incidents/%s/regulatory" % key).json()
         self.assertEqual(before["became_aware"]["source"], "incident_opened")
-        aware = parse_time(before["became_aware_at"]) - 6 * 3600
-        when = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(aware))
+        # Six hours earlier, in the API's format: RFC 3339 UTC with milliseconds (kept exactly).
+        aware_ms = round(parse_time(before["became_aware_at"]) * 1000) - 6 * 3600 * 1000
+        aware = aware_ms / 1000
+        when = time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(aware_ms // 1000)) + \
+            ".%03dZ" % (aware_ms % 1000)
         body = {"became_aware_at": when, "reason": "customer e-mail reported it first"}
         changed = vakt.request("PUT", "/api/v1/incidents/%s/regulatory/became-aware" % key, body)
         self.assertStatus(changed, 200, "became-aware")
         after = changed.json()
-        self.assertEqual(parse_time(after["became_aware_at"]), aware)
+        self.assertEqual(after["became_aware_at"], when)
+        self.assertEqual(round(parse_time(after["became_aware_at"]) * 1000), aware_ms)
         self.assertEqual(after["became_aware"]["reason"], body["reason"])
         self.assertEqual(after["became_aware"]["actor"], "admin")
         early = [c for c in after["clocks"] if c["obligation"] == "nis2_early_warning"][0]
