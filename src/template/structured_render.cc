@@ -29,8 +29,20 @@ Result<nlohmann::json> RenderLeaves(const nlohmann::json& node, const nlohmann::
   if (node.is_object()) {
     nlohmann::json out = nlohmann::json::object();
     for (const auto& [key, child] : node.items()) {
-      VAKT_ASSIGN_OR_RETURN(out[key], RenderLeaves(child, context, options,
-                                                   pointer + "/" + EscapePointerToken(key)));
+      // The pointer names the key as written in the template, so an error points at the source.
+      const std::string child_pointer = pointer + "/" + EscapePointerToken(key);
+      Result<std::string> rendered_key = RenderTemplate(key, context, options);
+      if (!rendered_key.ok()) {
+        return rendered_key.status().WithContext("in the key at " + child_pointer);
+      }
+      if (out.contains(*rendered_key)) {
+        return Status::InvalidArgument(
+            "at " + child_pointer + ": key renders to \"" + *rendered_key +
+            "\", which another key of the same object also renders to");
+      }
+      VAKT_ASSIGN_OR_RETURN(nlohmann::json rendered_child,
+                            RenderLeaves(child, context, options, child_pointer));
+      out[std::move(rendered_key).value()] = std::move(rendered_child);
     }
     return out;
   }

@@ -48,6 +48,58 @@ TEST(StructuredRenderTest, JsonErrorNamesThePointerOfTheLeaf) {
   EXPECT_NE(rendered.status().message().find("\"missing\""), std::string::npos);
 }
 
+TEST(StructuredRenderTest, ObjectKeysAreRenderedAndCannotLeaveTheirString) {
+  // A router contract keys its weights by model version: {"weights": {"<version>": 100}}.
+  const json body_template = {
+      {"weights", {{"{{previous}}", 100}, {"{{deployed}}", 0}}},
+      {"literal", {{"plain key", "{{previous}}"}}},
+      {"reason", "{{id}}"}};
+  Result<json> shift =
+      RenderJsonTemplate(body_template, {{"previous", "41"}, {"deployed", "42"}, {"id", "INC-1"}});
+  ASSERT_TRUE(shift.ok()) << shift.status().ToString();
+  EXPECT_EQ(json::parse(shift->dump()),
+            json::parse(R"({"weights": {"41": 100, "42": 0},
+                            "literal": {"plain key": "41"}, "reason": "INC-1"})"));
+
+  for (const char* hostile : kHostileValues) {
+    Result<json> rendered = RenderJsonTemplate({{"m", {{"k-{{v}}", 1}}}, {"n", 2}},
+                                               {{"v", hostile}, {"secret", "s"}});
+    ASSERT_TRUE(rendered.ok()) << rendered.status().ToString();
+    const json reparsed = json::parse(rendered->dump());
+    EXPECT_EQ(reparsed.size(), 2u) << hostile;
+    ASSERT_EQ(reparsed["m"].size(), 1u) << hostile;
+    EXPECT_EQ(reparsed["m"].begin().key(), std::string("k-") + hostile);
+    EXPECT_EQ(reparsed["m"].begin().value(), 1);
+    EXPECT_EQ(reparsed["n"], 2);
+    EXPECT_FALSE(reparsed.contains("admin"));
+  }
+}
+
+TEST(StructuredRenderTest, KeysThatRenderToTheSameTextAreAnError) {
+  // previous_version == deployed_version must not silently drop one weight.
+  Result<json> rendered = RenderJsonTemplate(
+      {{"weights", {{"{{previous}}", 100}, {"{{deployed}}", 0}}}},
+      {{"previous", "41"}, {"deployed", "41"}});
+  ASSERT_FALSE(rendered.ok());
+  EXPECT_EQ(rendered.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(rendered.status().message().find("\"41\""), std::string::npos)
+      << rendered.status().message();
+  EXPECT_NE(rendered.status().message().find("at /weights/"), std::string::npos)
+      << rendered.status().message();
+
+  // A rendered key also collides with a literal one.
+  EXPECT_FALSE(RenderJsonTemplate({{"a", 1}, {"{{v}}", 2}}, {{"v", "a"}}).ok());
+}
+
+TEST(StructuredRenderTest, KeyErrorNamesThePointerOfTheKey) {
+  Result<json> rendered =
+      RenderJsonTemplate({{"a", {{"x/{{missing}}", 1}}}}, json::object());
+  ASSERT_FALSE(rendered.ok());
+  EXPECT_NE(rendered.status().message().find("key at /a/x~1{{missing}}"), std::string::npos)
+      << rendered.status().message();
+  EXPECT_NE(rendered.status().message().find("\"missing\""), std::string::npos);
+}
+
 TEST(StructuredRenderTest, ArgvKeepsOneElementPerTemplateElement) {
   for (const char* hostile : kHostileValues) {
     Result<std::vector<std::string>> argv =
