@@ -224,8 +224,9 @@ class StabiliseTest(VaktTestCase):
         step = self.step(incident, "rollback-model")
         self.assertEqual((step["state"], step["risk"], step["requires_approval"]),
                          ("pending", "high", True))
-        preview_body = json.loads(step["preview"]["body"]) if isinstance(step["preview"]["body"], str) \
-            else step["preview"]["body"]
+        # A JSON body is shown as JSON (action/dry_run.h), not as a string to parse again.
+        preview_body = step["preview"]["body"]
+        self.assertIsInstance(preview_body, dict)
         # Alert text is data: metacharacters and template tags stay literal.
         self.assertEqual(preview_body["name"], HOSTILE_MODEL)
         self.assertEqual(preview_body["version"], "6")
@@ -314,10 +315,10 @@ class StabiliseTest(VaktTestCase):
         self.assertStatus(self.vakt.post("/api/v1/runbooks/reload", {}), 200)
         pinned = self.step(incident, "rollback-model")
         self.assertEqual(pinned["content_hash"], content_hash)
-        self.assertEqual(json.loads(pinned["preview"]["body"])["alias"], "champion")
+        self.assertEqual(pinned["preview"]["body"]["alias"], "champion")
         # A new incident opens with the version now loaded.
         later = self.open_incident("after-reload")
-        self.assertEqual(json.loads(self.step(later, "rollback-model")["preview"]["body"])["alias"],
+        self.assertEqual(self.step(later, "rollback-model")["preview"]["body"]["alias"],
                          "production")
 
         # After a restart the pinned version is no longer loaded anywhere but the version store.

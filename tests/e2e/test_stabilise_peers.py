@@ -270,8 +270,14 @@ class StabilisePeersTest(VaktTestCase):
             out.write(LEASE_RUNBOOK.replace("ARG", "30"))
         with open(os.path.join(watcher.workdir, "runbooks", "runbook.yaml"), "w") as out:
             out.write(LEASE_RUNBOOK.replace("ARG", "30"))
+        # vakt writes data_dir/admin.token only on the first start against an empty database:
+        # the watcher, started second on the same database, has none. Tokens live in the
+        # database, so the runner's admin token is valid on both instances.
+        admin_token = runner.admin_token()
+        self.assertTrue(admin_token, "the first instance wrote no admin token")
         for vakt in (runner, watcher):
-            self.assertStatus(vakt.post("/api/v1/runbooks/reload", {}), 200)
+            self.assertStatus(vakt.post("/api/v1/runbooks/reload", {},
+                                        headers={"Authorization": "Bearer " + admin_token}), 200)
         # The finished incident keeps the version it pinned, read back from the version store
         # on this engine.
         self.assertEqual(self.step(watcher, incident, "long")["preview"]["argv"], ["/bin/sleep", "8"])
