@@ -72,6 +72,13 @@ std::optional<std::string> Fetch(const RetroFlags& flags, const std::string& pat
   return response->body;
 }
 
+// IncidentRef turns the user's "42" into "INC-42", the form the API names incidents by; anything
+// else goes through unchanged (the API answers 400 for what is not an incident id).
+std::string IncidentRef(std::string id) {
+  bool digits = !id.empty() && id.find_first_not_of("0123456789") == std::string::npos;
+  return digits ? "INC-" + id : id;
+}
+
 std::string Duration(const nlohmann::json& ms) {
   if (!ms.is_number_integer()) return "-";
   std::int64_t seconds = ms.get<std::int64_t>() / 1000;
@@ -132,7 +139,9 @@ void AddRetroCommands(CLI::App& app, int& exit_code) {
       retro->add_subcommand("show", "Show an incident's retro: timeline, durations, root cause");
   auto* exported = retro->add_subcommand("export", "Print an incident's retro as Markdown");
   for (auto* command : {show, exported}) {
-    command->add_option("id", flags->id, "Incident id, e.g. INC-7")->required();
+    command->add_option("id", flags->id, "Incident id, e.g. INC-7 or 7")
+        ->required()
+        ->transform(IncidentRef);
     command->add_option("--server", flags->server, "vakt server URL ($VAKT_SERVER)");
     command->add_option("--token", flags->token, "API token ($VAKT_TOKEN)");
   }
@@ -149,13 +158,22 @@ void AddRetroCommands(CLI::App& app, int& exit_code) {
   item->add_option("--due", flags->due, "Due date YYYY-MM-DD")->required();
   auto* annotate = retro->add_subcommand(
       "annotate", "Remark on a runbook step: wrong, missing, slow or unclear");
+  // `vakt retro annotate INC-7 look --kind slow`: the incident first, like every retro command,
+  // then the step (positionals are taken in the order they are added).
+  annotate->add_option("id", flags->id, "Incident id, e.g. INC-7 or 7")
+      ->required()
+      ->transform(IncidentRef);
   annotate->add_option("step", flags->step, "Step id")->required();
   annotate->add_option("--kind", flags->kind, "wrong, missing, slow or unclear")->required();
   annotate->add_option("--text", flags->text, "What was wrong with it");
   auto* complete =
       retro->add_subcommand("complete", "Complete the retro (needs a root cause category)");
+  for (auto* command : {update, item, complete}) {
+    command->add_option("id", flags->id, "Incident id, e.g. INC-7 or 7")
+        ->required()
+        ->transform(IncidentRef);
+  }
   for (auto* command : {update, item, annotate, complete}) {
-    command->add_option("id", flags->id, "Incident id, e.g. INC-7")->required();
     command->add_option("--server", flags->server, "vakt server URL ($VAKT_SERVER)");
     command->add_option("--token", flags->token, "API token ($VAKT_TOKEN)");
   }
