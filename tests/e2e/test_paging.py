@@ -209,6 +209,9 @@ class PagingTest(VaktTestCase):
     def test_kill_9_mid_escalation_then_restart_pages_level_2_once_and_loses_nothing(self):
         incident = self.open_incident("crash")
         wait_until(lambda: self.hooks.deliveries("/alice"), 30, what="level 1 page")
+        # Webhook and e-mail go out on separate delivery lanes; a mail still in flight at the kill
+        # would stay leased to the dead process for the outbox lease (60 s) and prove nothing here.
+        wait_until(lambda: self.mails(), 30, what="level 1 e-mail")
         self.vakt.kill()
         time.sleep(LEVEL_DELAY_S + 1)  # level 2 falls due while vakt is down
         self.vakt.start()
