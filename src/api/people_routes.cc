@@ -6,30 +6,12 @@
 #include <vector>
 
 #include "api/auth_guard.h"
-#include "common/time_format.h"
+#include "paging/people.h"
 
 namespace vakt::api {
 namespace {
 
 constexpr const char* kIdPattern = "([A-Za-z0-9][A-Za-z0-9._@-]{0,127})";
-
-nlohmann::json UserJson(const oncall::User& user) {
-  nlohmann::json contact = nlohmann::json::object();
-  for (const oncall::ContactMethod& method : user.contacts) {
-    contact[oncall::ContactKindName(method.kind)] = method.address;
-  }
-  nlohmann::json rules = nlohmann::json::array();
-  for (const oncall::NotificationRule& rule : user.notification_rules) {
-    rules.push_back(
-        {{"after", FormatDuration(rule.delay)}, {"via", oncall::ContactKindName(rule.kind)}});
-  }
-  return {
-      {"id", user.id}, {"name", user.name}, {"contact", contact}, {"notification_rules", rules}};
-}
-
-nlohmann::json TeamJson(const oncall::Team& team) {
-  return {{"id", team.id}, {"name", team.name}, {"members", team.members}};
-}
 
 void AddOrigin(nlohmann::json& item, const Result<paging::PeopleEntry>& origin) {
   if (!origin.ok()) return;
@@ -138,7 +120,7 @@ void RegisterPeopleRoutes(HttpServer& server, paging::PagingService* paging,
       {"users", "user",
        [](const escalation::OncallConfig& config, const std::string& id) {
          const oncall::User* user = config.directory.FindUser(id);
-         return user ? UserJson(*user) : nlohmann::json();
+         return user ? paging::UserJson(*user) : nlohmann::json();
        },
        [](const escalation::OncallConfig& config) { return KeysOf(config.directory.users()); },
        [](paging::People& people, const std::string& id) { return people.UserOrigin(id); },
@@ -153,7 +135,7 @@ void RegisterPeopleRoutes(HttpServer& server, paging::PagingService* paging,
       {"teams", "team",
        [](const escalation::OncallConfig& config, const std::string& id) {
          const oncall::Team* team = config.directory.FindTeam(id);
-         return team ? TeamJson(*team) : nlohmann::json();
+         return team ? paging::TeamJson(*team) : nlohmann::json();
        },
        [](const escalation::OncallConfig& config) { return KeysOf(config.directory.teams()); },
        [](paging::People& people, const std::string& id) { return people.TeamOrigin(id); },

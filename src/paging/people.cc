@@ -72,7 +72,7 @@ Result<oncall::Team> ParseTeamDocument(const std::string& id, std::string_view d
   return oncall::ParseTeamEntry(reader);
 }
 
-std::string UserDocument(const oncall::User& user) {
+nlohmann::json UserJson(const oncall::User& user) {
   nlohmann::json contact = nlohmann::json::object();
   for (const oncall::ContactMethod& method : user.contacts) {
     contact[oncall::ContactKindName(method.kind)] = method.address;
@@ -82,14 +82,21 @@ std::string UserDocument(const oncall::User& user) {
     rules.push_back(
         {{"after", FormatDuration(rule.delay)}, {"via", oncall::ContactKindName(rule.kind)}});
   }
-  nlohmann::json out = {{"id", user.id}, {"name", user.name}, {"contact", contact}};
-  if (!rules.empty()) out["notification_rules"] = rules;
+  return {
+      {"id", user.id}, {"name", user.name}, {"contact", contact}, {"notification_rules", rules}};
+}
+
+nlohmann::json TeamJson(const oncall::Team& team) {
+  return {{"id", team.id}, {"name", team.name}, {"members", team.members}};
+}
+
+std::string UserDocument(const oncall::User& user) {
+  nlohmann::json out = UserJson(user);
+  if (out["notification_rules"].empty()) out.erase("notification_rules");
   return out.dump();
 }
 
-std::string TeamDocument(const oncall::Team& team) {
-  return nlohmann::json{{"id", team.id}, {"name", team.name}, {"members", team.members}}.dump();
-}
+std::string TeamDocument(const oncall::Team& team) { return TeamJson(team).dump(); }
 
 Status People::Refresh() {
   storage::SqlOncallPeopleStore store(database_);

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -73,7 +74,12 @@ class People {
 Result<oncall::User> ParseUserDocument(const std::string& id, std::string_view document);
 // ParseTeamDocument reads a team document for `id`. Pure.
 Result<oncall::Team> ParseTeamDocument(const std::string& id, std::string_view document);
-// UserDocument / TeamDocument write the canonical JSON stored and served for an entry. Pure.
+// UserJson / TeamJson are an entry as the API serves it; a user always has "notification_rules"
+// (empty when it has none). Pure.
+nlohmann::json UserJson(const oncall::User& user);
+nlohmann::json TeamJson(const oncall::Team& team);
+// UserDocument / TeamDocument write the canonical JSON stored for an entry: the served shape,
+// but a user without notification rules has no "notification_rules" key. Pure.
 std::string UserDocument(const oncall::User& user);
 std::string TeamDocument(const oncall::Team& team);
 
