@@ -64,7 +64,8 @@ Result<std::vector<IpAddress>> GetAddrInfoResolver(const std::string& host) {
   std::vector<IpAddress> addresses;
   for (addrinfo* entry = results; entry != nullptr; entry = entry->ai_next) {
     auto address = IpAddress::FromSockaddr(entry->ai_addr);
-    if (address.ok() && std::find(addresses.begin(), addresses.end(), *address) == addresses.end()) {
+    if (address.ok() &&
+        std::find(addresses.begin(), addresses.end(), *address) == addresses.end()) {
       addresses.push_back(*address);
     }
   }
@@ -72,9 +73,9 @@ Result<std::vector<IpAddress>> GetAddrInfoResolver(const std::string& host) {
   return addresses;
 }
 
-double JitterSample() {
+std::uint64_t DefaultRandom() {
   thread_local std::mt19937_64 engine{std::random_device{}()};
-  return std::uniform_real_distribution<double>(0.0, 1.0)(engine);
+  return engine();
 }
 
 // AttemptState is shared with curl's callbacks for one attempt.
@@ -116,12 +117,12 @@ size_t OnHeader(char* data, size_t size, size_t count, void* user) {
 curl_socket_t OnOpenSocket(void* user, curlsocktype purpose, curl_sockaddr* address) {
   auto* state = static_cast<AttemptState*>(user);
   auto ip = IpAddress::FromSockaddr(&address->addr);
-  Status allowed = ip.ok() ? state->egress->Check(state->target->host, *ip, state->target->port)
-                           : ip.status();
+  Status allowed =
+      ip.ok() ? state->egress->Check(state->target->host, *ip, state->target->port) : ip.status();
   if (purpose != CURLSOCKTYPE_IPCXN || !allowed.ok() || !(*ip == state->target->address)) {
     state->socket_refused = true;
-    state->refusal = allowed.ok() ? "connection to an address other than the pinned one"
-                                  : allowed.message();
+    state->refusal =
+        allowed.ok() ? "connection to an address other than the pinned one" : allowed.message();
     return CURL_SOCKET_BAD;
   }
   return ::socket(address->family, address->socktype, address->protocol);
@@ -141,7 +142,8 @@ Result<std::string> UrlPart(CURLU* url, CURLUPart part, unsigned int flags = 0) 
   return out;
 }
 
-std::optional<TimeMs> RetryAfterMs(const std::vector<std::pair<std::string, std::string>>& headers) {
+std::optional<TimeMs> RetryAfterMs(
+    const std::vector<std::pair<std::string, std::string>>& headers) {
   for (const auto& [name, value] : headers) {
     if (name != "retry-after") continue;
     long long seconds = 0;
@@ -156,20 +158,28 @@ std::optional<TimeMs> RetryAfterMs(const std::vector<std::pair<std::string, std:
 
 }  // namespace
 
-HttpExecutor::HttpExecutor(HttpPolicy policy, Resolver resolver, Sleeper sleeper)
+HttpExecutor::HttpExecutor(HttpPolicy policy, Resolver resolver, Sleeper sleeper,
+                           RandomSource random)
     : policy_(std::move(policy)),
       resolver_(resolver ? std::move(resolver) : Resolver(&GetAddrInfoResolver)),
       sleeper_(sleeper ? std::move(sleeper) : Sleeper([](TimeMs ms) {
         std::this_thread::sleep_for(std::chrono::milliseconds(ms));
-      })) {
+      })),
+      random_(random ? std::move(random) : RandomSource(&DefaultRandom)) {
   InitCurlOnce();
 }
 
-TimeMs HttpExecutor::BackoffMs(int attempt, double jitter) const {
-  TimeMs step = policy_.initial_backoff_ms;
-  for (int idx = 1; idx < attempt && step < policy_.max_backoff_ms; ++idx) step *= 2;
-  step = std::min(step, policy_.max_backoff_ms);
-  return step / 2 + static_cast<TimeMs>(jitter * static_cast<double>(step - step / 2));
+TimeMs RetryDelay(const HttpPolicy& policy, int attempt, std::uint64_t random) {
+  const TimeMs cap = std::max<TimeMs>(policy.max_backoff_ms, 0);
+  TimeMs step = std::clamp<TimeMs>(policy.initial_backoff_ms, 0, cap);
+  // Doubling stops at the cap (checked before multiplying, so no overflow) or at zero, which
+  // bounds the loop by 63 doublings whatever `attempt` is.
+  for (int done = 1; done < attempt && step > 0 && step < cap; ++done) {
+    step = step > cap / 2 ? cap : step * 2;
+  }
+  const TimeMs half = step / 2;
+  const auto spread = static_cast<std::uint64_t>(step - half);
+  return half + static_cast<TimeMs>(random % (spread + 1));
 }
 
 Result<ResolvedTarget> HttpExecutor::ResolveTarget(const std::string& url_text) const {
@@ -181,8 +191,8 @@ Result<ResolvedTarget> HttpExecutor::ResolveTarget(const std::string& url_text) 
   VAKT_ASSIGN_OR_RETURN(target.scheme, UrlPart(url.get(), CURLUPART_SCHEME));
   target.scheme = Lower(target.scheme);
   if (target.scheme != "http" && target.scheme != "https") {
-    return Status::InvalidArgument("only http and https URLs are allowed, not '" +
-                                   target.scheme + "'");
+    return Status::InvalidArgument("only http and https URLs are allowed, not '" + target.scheme +
+                                   "'");
   }
   VAKT_ASSIGN_OR_RETURN(std::string host, UrlPart(url.get(), CURLUPART_HOST));
   if (host.size() > 2 && host.front() == '[' && host.back() == ']') {
@@ -334,7 +344,7 @@ Result<HttpOutcome> HttpExecutor::Execute(const HttpAction& action,
 
     const bool retryable = status == 429 || (status >= 500 && status <= 599);
     if (!retryable || attempt >= policy_.max_attempts) break;
-    TimeMs wait = BackoffMs(attempt, JitterSample());
+    TimeMs wait = RetryDelay(policy_, attempt, random_());
     if (auto retry_after = RetryAfterMs(outcome.headers); retry_after.has_value()) {
       if (*retry_after > policy_.max_retry_after_ms) break;  // the server wants longer than we wait
       wait = std::max(wait, *retry_after);

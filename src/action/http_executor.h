@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <functional>
 #include <string>
 #include <utility>
@@ -38,6 +39,15 @@ struct HttpOutcome {
   bool Succeeded() const { return status_code >= 200 && status_code < 300; }
 };
 
+// RetryDelay is the wait after failed attempt `attempt` (1 = the first request) before the next
+// one: "equal jitter" on an exponential step, step = min(max_backoff_ms, initial_backoff_ms *
+// 2^(attempt-1)), delay = step/2 + (random mod (step - step/2 + 1)), so always in [step/2, step].
+// Half the step is a floor so a retry never hammers a struggling endpoint; the random half spreads
+// many runbooks retrying after one outage. attempt < 1 counts as 1; any attempt number, however
+// large, saturates at the cap without overflow. Pure: `random` is one draw from the caller's
+// source (HttpExecutor::RandomSource).
+TimeMs RetryDelay(const HttpPolicy& policy, int attempt, std::uint64_t random);
+
 // ResolvedTarget is the URL's host, port and the allow-listed address a request would be pinned
 // to; what a dry run shows and what CURLOPT_RESOLVE gets.
 struct ResolvedTarget {
@@ -62,8 +72,12 @@ class HttpExecutor {
   using Resolver = std::function<Result<std::vector<IpAddress>>(const std::string& host)>;
   // Sleeper waits between attempts (default: std::this_thread::sleep_for); tests record instead.
   using Sleeper = std::function<void(TimeMs)>;
+  // RandomSource draws the jitter for RetryDelay (default: a per-thread mt19937_64 seeded from
+  // std::random_device); tests inject a seeded engine.
+  using RandomSource = std::function<std::uint64_t()>;
 
-  explicit HttpExecutor(HttpPolicy policy, Resolver resolver = nullptr, Sleeper sleeper = nullptr);
+  explicit HttpExecutor(HttpPolicy policy, Resolver resolver = nullptr, Sleeper sleeper = nullptr,
+                        RandomSource random = nullptr);
 
   // Execute sends the action. Any HTTP status is an outcome (check Succeeded()). Errors:
   // InvalidArgument (bad URL, scheme, method or header); PermissionDenied (egress refused; nothing
@@ -76,14 +90,11 @@ class HttpExecutor {
   // InvalidArgument or PermissionDenied as for Execute; Unavailable if resolution fails.
   Result<ResolvedTarget> ResolveTarget(const std::string& url) const;
 
-  // BackoffMs is the wait before attempt `attempt + 1` given a jitter sample in [0, 1):
-  // half the exponential step plus jitter times the other half.
-  TimeMs BackoffMs(int attempt, double jitter) const;
-
  private:
   HttpPolicy policy_;
   Resolver resolver_;
   Sleeper sleeper_;
+  RandomSource random_;
 };
 
 }  // namespace vakt::action

@@ -1,17 +1,19 @@
 #include "action/http_executor.h"
 
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
 #include <httplib.h>
 
 #include <atomic>
 #include <chrono>
+#include <limits>
 #include <map>
 #include <mutex>
+#include <random>
+#include <set>
 #include <string>
 #include <thread>
 #include <vector>
-
-#include <gmock/gmock.h>
-#include <gtest/gtest.h>
 
 namespace vakt::action {
 namespace {
@@ -69,9 +71,9 @@ class RecordingServer {
 class HttpExecutorTest : public ::testing::Test {
  protected:
   HttpExecutorTest() {
-    auto egress = EgressPolicy::Parse({"127.0.0.1:" + std::to_string(server_.port()),
-                                       "router.test:" + std::to_string(server_.port()),
-                                       "metadata.test:*"});
+    auto egress =
+        EgressPolicy::Parse({"127.0.0.1:" + std::to_string(server_.port()),
+                             "router.test:" + std::to_string(server_.port()), "metadata.test:*"});
     EXPECT_TRUE(egress.ok()) << egress.status().ToString();
     policy_.egress = *egress;
     policy_.max_attempts = 4;
@@ -87,7 +89,13 @@ class HttpExecutorTest : public ::testing::Test {
       }
       return Status::Unavailable("no such host " + host);
     };
-    return HttpExecutor(policy_, resolver, [this](TimeMs ms) { sleeps_.push_back(ms); });
+    return HttpExecutor(
+        policy_, resolver, [this](TimeMs ms) { sleeps_.push_back(ms); },
+        [this] {
+          // A seeded engine whose draws are recorded, so a test can recompute each wait.
+          draws_.push_back(engine_());
+          return draws_.back();
+        });
   }
 
   HttpAction Post(const std::string& path) {
@@ -102,6 +110,8 @@ class HttpExecutorTest : public ::testing::Test {
   RecordingServer server_;
   HttpPolicy policy_;
   std::vector<TimeMs> sleeps_;
+  std::mt19937_64 engine_{20261128};
+  std::vector<std::uint64_t> draws_;
 };
 
 TEST_F(HttpExecutorTest, SendsMethodHeadersBodyAndIdempotencyKey) {
@@ -151,6 +161,28 @@ TEST_F(HttpExecutorTest, RetriesServiceUnavailableWithSameIdempotencyKey) {
   EXPECT_LE(sleeps_[1], 200);
 }
 
+TEST_F(HttpExecutorTest, EachRetryWaitsTheRetryDelayOfItsAttemptAndItsOwnRandomDraw) {
+  policy_.max_attempts = 5;
+  std::atomic<int> calls{0};
+  server_.server().Post("/down", [&calls](const httplib::Request&, httplib::Response& res) {
+    calls.fetch_add(1);
+    res.status = 500;
+  });
+  auto outcome = Executor().Execute(Post("/down"), "k-delays");
+  ASSERT_TRUE(outcome.ok()) << outcome.status().ToString();
+  EXPECT_EQ(outcome->status_code, 500);
+  EXPECT_EQ(outcome->attempts, 5);
+  EXPECT_EQ(calls.load(), 5);
+  // One draw and one sleep between consecutive attempts, none after the last.
+  ASSERT_EQ(draws_.size(), 4u);
+  ASSERT_EQ(sleeps_.size(), 4u);
+  for (size_t idx = 0; idx < sleeps_.size(); ++idx) {
+    const int attempt = static_cast<int>(idx) + 1;
+    EXPECT_EQ(sleeps_[idx], RetryDelay(policy_, attempt, draws_[idx]))
+        << "after attempt " << attempt;
+  }
+}
+
 TEST_F(HttpExecutorTest, GeneratedIdempotencyKeyIsStableAcrossRetries) {
   std::atomic<int> calls{0};
   server_.server().Post("/flaky", [&calls](const httplib::Request&, httplib::Response& res) {
@@ -192,9 +224,8 @@ TEST_F(HttpExecutorTest, RetryAfterBeyondBoundStopsRetrying) {
 }
 
 TEST_F(HttpExecutorTest, PersistentFailureStopsAfterMaxAttempts) {
-  server_.server().Post("/down", [](const httplib::Request&, httplib::Response& res) {
-    res.status = 502;
-  });
+  server_.server().Post("/down",
+                        [](const httplib::Request&, httplib::Response& res) { res.status = 502; });
   auto outcome = Executor().Execute(Post("/down"), "k1");
   ASSERT_TRUE(outcome.ok()) << outcome.status().ToString();
   EXPECT_EQ(outcome->status_code, 502);
@@ -249,8 +280,7 @@ TEST_F(HttpExecutorTest, OtherSpellingsOfTheMetadataAddressAreRefused) {
                           "http://[::ffff:169.254.169.254]/", "http://[::ffff:a9fe:a9fe]/"}) {
     HttpAction action = Post("/");
     action.url = url;
-    EXPECT_EQ(executor.Execute(action, "k1").status().code(), StatusCode::kPermissionDenied)
-        << url;
+    EXPECT_EQ(executor.Execute(action, "k1").status().code(), StatusCode::kPermissionDenied) << url;
   }
 }
 
@@ -330,6 +360,101 @@ TEST_F(HttpExecutorTest, SlowResponseTimesOutWithoutRetry) {
   EXPECT_EQ(server_.requests().size(), 1u);
 }
 
+HttpPolicy Backoff(TimeMs initial_ms, TimeMs max_ms) {
+  HttpPolicy policy;
+  policy.initial_backoff_ms = initial_ms;
+  policy.max_backoff_ms = max_ms;
+  return policy;
+}
+
+// The exponential step of `attempt` is what RetryDelay returns with the largest possible draw
+// modulo the spread: step/2 + (step - step/2) = step. Draw 0 gives the floor step/2.
+struct StepCase {
+  int attempt;
+  TimeMs step;
+};
+
+TEST(RetryDelayTest, StepDoublesPerAttemptUpToTheCap) {
+  const HttpPolicy policy = Backoff(250, 10'000);
+  const StepCase cases[] = {{1, 250},   {2, 500},    {3, 1'000},  {4, 2'000},  {5, 4'000},
+                            {6, 8'000}, {7, 10'000}, {8, 10'000}, {30, 10'000}};
+  for (const StepCase& c : cases) {
+    const auto spread = static_cast<std::uint64_t>(c.step - c.step / 2);
+    EXPECT_EQ(RetryDelay(policy, c.attempt, 0), c.step / 2) << "attempt " << c.attempt;
+    EXPECT_EQ(RetryDelay(policy, c.attempt, spread), c.step) << "attempt " << c.attempt;
+    // The draw wraps modulo spread + 1: one more is the floor again.
+    EXPECT_EQ(RetryDelay(policy, c.attempt, spread + 1), c.step / 2) << "attempt " << c.attempt;
+  }
+}
+
+TEST(RetryDelayTest, JitterStaysWithinHalfStepToStepForManySeeds) {
+  const HttpPolicy policy = Backoff(100, 5'000);
+  for (std::uint64_t seed = 1; seed <= 200; ++seed) {
+    std::mt19937_64 engine(seed);
+    for (int attempt = 1; attempt <= 10; ++attempt) {
+      const TimeMs step = std::min<TimeMs>(100LL << (attempt - 1), 5'000);
+      const TimeMs delay = RetryDelay(policy, attempt, engine());
+      EXPECT_GE(delay, step / 2) << "seed " << seed << " attempt " << attempt;
+      EXPECT_LE(delay, step) << "seed " << seed << " attempt " << attempt;
+    }
+  }
+}
+
+TEST(RetryDelayTest, DifferentSeedsGiveDifferentDelaysSoTheJitterIsReal) {
+  const HttpPolicy policy = Backoff(1'000, 60'000);
+  std::set<TimeMs> first_retry;
+  std::set<TimeMs> fourth_retry;
+  for (std::uint64_t seed = 1; seed <= 50; ++seed) {
+    std::mt19937_64 engine(seed);
+    first_retry.insert(RetryDelay(policy, 1, engine()));
+    fourth_retry.insert(RetryDelay(policy, 4, engine()));
+  }
+  // 50 uniform draws over 501 (and 4001) values: all alike would mean no jitter at all; a healthy
+  // spread covers most of the range.
+  EXPECT_GE(first_retry.size(), 40u);
+  EXPECT_GE(fourth_retry.size(), 45u);
+  EXPECT_LT(*first_retry.begin(), 650);
+  EXPECT_GT(*first_retry.rbegin(), 850);
+}
+
+TEST(RetryDelayTest, AttemptZeroAndNegativeCountAsTheFirstRetry) {
+  const HttpPolicy policy = Backoff(400, 10'000);
+  for (std::uint64_t draw : {0ULL, 7ULL, 200ULL, 12345ULL}) {
+    EXPECT_EQ(RetryDelay(policy, 0, draw), RetryDelay(policy, 1, draw)) << draw;
+    EXPECT_EQ(RetryDelay(policy, -3, draw), RetryDelay(policy, 1, draw)) << draw;
+  }
+  EXPECT_EQ(RetryDelay(policy, 1, 0), 200);
+  EXPECT_EQ(RetryDelay(policy, 1, 200), 400);
+}
+
+TEST(RetryDelayTest, HugeAttemptsAndCapsSaturateWithoutOverflow) {
+  constexpr TimeMs kMax = std::numeric_limits<TimeMs>::max();
+  constexpr std::uint64_t kDraw = std::numeric_limits<std::uint64_t>::max();
+  const HttpPolicy capped = Backoff(250, 10'000);
+  EXPECT_EQ(RetryDelay(capped, std::numeric_limits<int>::max(), 0), 5'000);
+  EXPECT_LE(RetryDelay(capped, std::numeric_limits<int>::max(), kDraw), 10'000);
+  // An effectively uncapped policy: doubling stops at the cap instead of wrapping negative.
+  const HttpPolicy uncapped = Backoff(250, kMax);
+  for (int attempt : {40, 62, 63, 64, 100, std::numeric_limits<int>::max()}) {
+    const TimeMs delay = RetryDelay(uncapped, attempt, kDraw);
+    EXPECT_GE(delay, RetryDelay(uncapped, attempt, 0)) << attempt;
+    EXPECT_GT(RetryDelay(uncapped, attempt, 0), 0) << attempt;
+  }
+  EXPECT_EQ(RetryDelay(uncapped, 100, 0), kMax / 2);
+  EXPECT_EQ(RetryDelay(Backoff(kMax, kMax), 1, 0), kMax / 2);
+}
+
+TEST(RetryDelayTest, DegeneratePoliciesNeverWaitNegativeOrBeyondTheCap) {
+  // A zero initial step means "retry at once", a cap below the initial step wins, a negative
+  // setting counts as zero.
+  EXPECT_EQ(RetryDelay(Backoff(0, 10'000), 5, 99), 0);
+  EXPECT_EQ(RetryDelay(Backoff(0, 10'000), std::numeric_limits<int>::max(), 99), 0);
+  EXPECT_EQ(RetryDelay(Backoff(5'000, 1'000), 1, 0), 500);
+  EXPECT_LE(RetryDelay(Backoff(5'000, 1'000), 3, 777), 1'000);
+  EXPECT_EQ(RetryDelay(Backoff(-10, 1'000), 2, 5), 0);
+  EXPECT_EQ(RetryDelay(Backoff(100, -1), 2, 5), 0);
+}
+
 TEST(EgressPolicyTest, RulesMatchHostsAddressesAndPorts) {
   auto policy = EgressPolicy::Parse(
       {"router.internal:8080", "*.flags.internal:443", "10.20.0.0/16:*", "[fd12::/16]:80"});
@@ -366,8 +491,8 @@ TEST(EgressPolicyTest, RulesMatchHostsAddressesAndPorts) {
 }
 
 TEST(EgressPolicyTest, MalformedRulesAreRejected) {
-  for (const char* rule : {"router.internal", "10.0.0.0/33:80", "host:0", "host:x",
-                           "bad host:80", "name/8:80", "[::1:80"}) {
+  for (const char* rule : {"router.internal", "10.0.0.0/33:80", "host:0", "host:x", "bad host:80",
+                           "name/8:80", "[::1:80"}) {
     EXPECT_EQ(EgressPolicy::Parse({rule}).status().code(), StatusCode::kInvalidArgument) << rule;
   }
 }

@@ -10,6 +10,7 @@
 #include <optional>
 #include <sstream>
 
+#include "paging/notification_template.h"
 #include "template/template.h"
 
 namespace vakt::paging {
@@ -27,21 +28,12 @@ std::string ReadIfPresent(const std::filesystem::path& path) {
 // RenderPage renders a page template into {subject, text}; nullopt when it does not render.
 std::optional<std::pair<std::string, std::string>> RenderPage(const std::string& source,
                                                               const nlohmann::json& context) {
-  auto rendered = templating::RenderTemplate(source, context);
-  if (!rendered.ok() || rendered->rfind("Subject:", 0) != 0) {
-    spdlog::warn("page template not used: {}",
-                 rendered.ok() ? "first line must be Subject: …" : rendered.status().ToString());
+  auto rendered = RenderSubjectAndBody(source, context);
+  if (!rendered.ok()) {
+    spdlog::warn("page template not used: {}", rendered.status().ToString());
     return std::nullopt;
   }
-  size_t newline = rendered->find('\n');
-  std::string subject =
-      rendered->substr(8, newline == std::string::npos ? std::string::npos : newline - 8);
-  std::replace_if(
-      subject.begin(), subject.end(), [](char c) { return c == '\r'; }, ' ');
-  while (!subject.empty() && subject.front() == ' ') subject.erase(subject.begin());
-  std::string text = newline == std::string::npos ? "" : rendered->substr(newline + 1);
-  while (!text.empty() && text.front() == '\n') text.erase(text.begin());
-  return std::make_pair(subject, text);
+  return std::move(*rendered);
 }
 
 }  // namespace
@@ -50,12 +42,38 @@ PageTemplates LoadPageTemplates(const std::string& templates_dir) {
   PageTemplates templates;
   if (templates_dir.empty()) return templates;
   const std::filesystem::path dir(templates_dir);
-  templates.any = ReadIfPresent(dir / "page.mustache");
+  // A file that does not pass the check is not used: the page still goes out, and the log names
+  // the file to fix.
+  auto read_checked = [](const std::filesystem::path& path) {
+    std::string source = ReadIfPresent(path);
+    if (source.empty()) return source;
+    Status checked = CheckTemplateSource(source, PageContextKeys(), path.string());
+    if (checked.ok()) return source;
+    spdlog::error("page template not used: {}", checked.ToString());
+    return std::string();
+  };
+  templates.any = read_checked(dir / "page.mustache");
   for (const char* channel : {"email", "slack", "webhook"}) {
-    std::string source = ReadIfPresent(dir / (std::string("page.") + channel + ".mustache"));
+    std::string source = read_checked(dir / (std::string("page.") + channel + ".mustache"));
     if (!source.empty()) templates.by_channel[channel] = std::move(source);
   }
   return templates;
+}
+
+nlohmann::json PageContext(const escalation::PageIntent& page, const oncall::User& user,
+                           const PagedIncident& incident) {
+  return {{"reference", "INC-" + std::to_string(incident.id)},
+          {"title", incident.title},
+          {"severity", incident.severity},
+          {"runbook", incident.runbook_id},
+          {"policy", page.policy_id},
+          {"level", page.level + 1},
+          {"loop", page.loop},
+          {"user", user.id},
+          {"user_name", user.name},
+          {"via", page.target},
+          {"drill", incident.drill},
+          {"incident_id", incident.id}};
 }
 
 std::vector<storage::OutboxMessage> PageMessages(const escalation::PageIntent& page,
@@ -97,19 +115,7 @@ std::vector<storage::OutboxMessage> PageMessages(const escalation::PageIntent& p
       const std::string& source =
           specific != templates->by_channel.end() ? specific->second : templates->any;
       if (!source.empty()) {
-        nlohmann::json context = {{"reference", reference},
-                                  {"title", incident.title},
-                                  {"severity", incident.severity},
-                                  {"runbook", incident.runbook_id},
-                                  {"policy", page.policy_id},
-                                  {"level", page.level + 1},
-                                  {"loop", page.loop},
-                                  {"user", user.id},
-                                  {"user_name", user.name},
-                                  {"via", page.target},
-                                  {"drill", incident.drill},
-                                  {"incident_id", incident.id}};
-        if (auto rendered = RenderPage(source, context)) {
+        if (auto rendered = RenderPage(source, PageContext(page, user, incident))) {
           nlohmann::json templated = payload;
           templated["text"] = rendered->second;
           message.subject = rendered->first;

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <map>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
@@ -27,8 +28,15 @@ struct PageTemplates {
   std::map<std::string, std::string> by_channel;  // page.slack.mustache, ...
 };
 
-// LoadPageTemplates reads whichever of those files exist in `templates_dir` ("" = none).
+// LoadPageTemplates reads whichever of those files exist in `templates_dir` ("" = none). A file
+// that fails CheckTemplateSource (notification_template.h) is logged, naming it, and left out, so
+// that channel falls back to page.mustache or the built-in text.
 PageTemplates LoadPageTemplates(const std::string& templates_dir);
+
+// PageContext is the page templates' context: reference, incident_id, title, severity, runbook,
+// policy, level (1-based), loop, user, user_name, via, drill. Pure.
+nlohmann::json PageContext(const escalation::PageIntent& page, const oncall::User& user,
+                           const PagedIncident& incident);
 
 // PageMessages expands one page into the outbox messages for the user's contact methods, timed
 // by the user's notification rules (oncall::PlanNotifications): channel "email" to the

@@ -10,6 +10,7 @@
 #include "common/time_format.h"
 #include "notify/slack/slack_notifier.h"
 #include "notify/webhook/webhook_notifier.h"
+#include "paging/notification_template.h"
 #include "storage/sql_audit_append.h"
 #include "storage/sql_escalation_override_store.h"
 #include "storage/write_transaction.h"
@@ -54,6 +55,8 @@ Result<std::unique_ptr<PagingService>> PagingService::Create(storage::Database& 
                                                              const Clock& clock,
                                                              PolicyLookup policy_of,
                                                              PagingOptions options) {
+  // A broken template is reported at start, naming the file, not found during an incident.
+  VAKT_RETURN_IF_ERROR(CheckTemplateDirectory(options.templates_dir));
   std::unique_ptr<PagingService> service(
       new PagingService(database, clock, std::move(policy_of), std::move(options)));
   const PagingOptions& opts = service->options_;

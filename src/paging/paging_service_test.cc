@@ -319,6 +319,21 @@ TEST_P(PagingServiceTest, NoticeRejectsAnUnknownTemplateAndBadRecipients) {
   EXPECT_NE(bad.status().message().find("to[0]"), std::string::npos);
 }
 
+TEST_P(PagingServiceTest, ABrokenTemplateStopsTheServiceFromStartingAndNamesTheFile) {
+  const std::filesystem::path broken = dir_ / "templates" / "page.slack.mustache";
+  std::ofstream(broken) << "Subject: {{reference}}\n{{#drill}}never closed\n";
+  PagingOptions options;
+  options.oncall_path = (dir_ / "oncall.yaml").string();
+  options.templates_dir = (dir_ / "templates").string();
+  options.owner = "a";
+  auto service = PagingService::Create(
+      *db_, clock_, [](const std::string&) { return std::string(); }, options);
+  ASSERT_FALSE(service.ok());
+  EXPECT_EQ(service.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(service.status().message().find(broken.string()), std::string::npos)
+      << service.status().ToString();
+}
+
 TEST_P(PagingServiceTest, ApiOverrideChangesWhoIsPagedOnEveryInstance) {
   auto other_db = Open();
   auto a = Service(*db_, "a");

@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "common/time_format.h"
+#include "paging/notification_template.h"
 #include "storage/sql_audit_append.h"
 #include "storage/sql_outbox.h"
 #include "template/template.h"
@@ -58,10 +59,10 @@ const std::vector<std::string> kNoticeTemplates = {"stakeholder-initial", "updat
 
 Result<std::string> LoadNoticeTemplate(const std::string& templates_dir, const std::string& name,
                                        const std::string& channel) {
-  if (std::find(kNoticeTemplates.begin(), kNoticeTemplates.end(), name) ==
-      kNoticeTemplates.end()) {
-    return Status::InvalidArgument("template must be one of stakeholder-initial, update, "
-                                   "resolution, regulator-initial");
+  if (std::find(kNoticeTemplates.begin(), kNoticeTemplates.end(), name) == kNoticeTemplates.end()) {
+    return Status::InvalidArgument(
+        "template must be one of stakeholder-initial, update, "
+        "resolution, regulator-initial");
   }
   std::string path = (std::filesystem::path(templates_dir) / (name + ".mustache")).string();
   if (!channel.empty()) {
@@ -75,6 +76,8 @@ Result<std::string> LoadNoticeTemplate(const std::string& templates_dir, const s
   if (!file) return Status::NotFound("template file " + path + " is not readable");
   std::stringstream buffer;
   buffer << file.rdbuf();
+  // Checked here, naming the file, rather than failing later as an anonymous render error.
+  VAKT_RETURN_IF_ERROR(CheckTemplateSource(buffer.str(), NoticeContextKeys(), path));
   return buffer.str();
 }
 
@@ -97,20 +100,12 @@ nlohmann::json NoticeContext(const Incident& incident) {
 
 Result<std::pair<std::string, std::string>> RenderNotice(std::string_view source,
                                                          const Incident& incident) {
-  VAKT_ASSIGN_OR_RETURN(std::string rendered,
-                        templating::RenderTemplate(source, NoticeContext(incident)));
-  constexpr std::string_view kSubject = "Subject: ";
-  size_t newline = rendered.find('\n');
-  if (rendered.rfind(kSubject, 0) != 0 || newline == std::string::npos) {
-    return Status::InvalidArgument("template must start with a \"Subject: \" line");
-  }
-  std::string subject = rendered.substr(kSubject.size(), newline - kSubject.size());
-  // The subject becomes a mail header: never let a line break from incident data through.
-  std::replace_if(subject.begin(), subject.end(), [](char c) { return c == '\r' || c == '\n'; },
-                  ' ');
-  std::string body = rendered.substr(newline + 1);
-  while (!body.empty() && body.front() == '\n') body.erase(body.begin());
-  return std::make_pair(subject, body);
+  // Lenient: top-level names were checked when the file was loaded (CheckTemplateSource), so what
+  // can still be missing is optional data such as a context snapshot field this incident lacks,
+  // and that must not stop stakeholders from being told.
+  templating::RenderOptions options;
+  options.missing = templating::MissingVariables::kLenient;
+  return RenderSubjectAndBody(source, NoticeContext(incident), options);
 }
 
 Result<NoticeResult> EnqueueNotice(storage::Database& database, const std::string& templates_dir,

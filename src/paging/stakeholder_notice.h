@@ -22,9 +22,9 @@ struct NoticeRequest {
 
 // NoticeResult lists what was enqueued, and whether the group_interval throttle held it back.
 struct NoticeResult {
-  std::vector<std::string> keys;     // outbox idempotency keys enqueued
+  std::vector<std::string> keys;  // outbox idempotency keys enqueued
   bool throttled = false;
-  TimeMs next_allowed_at = 0;        // when throttled
+  TimeMs next_allowed_at = 0;  // when throttled
   std::string subject;
 };
 
@@ -36,15 +36,17 @@ extern const std::vector<std::string> kNoticeTemplates;
 nlohmann::json NoticeContext(const Incident& incident);
 
 // RenderNotice renders `source` (a Mustache template whose first line is "Subject: …") for
-// `incident`. Returns {subject, body}; InvalidArgument for a template error or a missing first
-// line.
+// `incident`; a name that does not resolve (e.g. a context snapshot field this incident lacks)
+// renders as empty text. Returns {subject, body}; InvalidArgument for a template error or a
+// missing first line.
 Result<std::pair<std::string, std::string>> RenderNotice(std::string_view source,
                                                          const Incident& incident);
 
 // LoadNoticeTemplate reads the template for one moment and channel: `<name>.<channel>.mustache`
 // (e.g. update.slack.mustache, written in Slack mrkdwn) when `channel` is given and that file
 // exists, else `<name>.mustache`. InvalidArgument naming "template" unless `name` is one of
-// kNoticeTemplates; NotFound when the file is unreadable.
+// kNoticeTemplates; NotFound when the file is unreadable; InvalidArgument naming the file when it
+// fails CheckTemplateSource (syntax error, no "Subject:" line, unknown top-level name).
 Result<std::string> LoadNoticeTemplate(const std::string& templates_dir, const std::string& name,
                                        const std::string& channel = "");
 
