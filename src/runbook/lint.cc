@@ -73,11 +73,13 @@ class Linter {
     }
   }
 
-  // CheckApprovalRoles: approvers are vakt principals, whose roles are the built-in four. A
-  // step whose approval lists only other names could never be approved and would block the
-  // incident; extra names next to a built-in role are allowed (they document intent).
+  // CheckApprovalRoles: approvers are vakt principals, whose roles are the built-in four, and
+  // a principal holds its role and every role below it (the API matches the step's list against
+  // all of them), so an approver token satisfies a list naming any built-in role. A step whose
+  // approval lists only other names could never be approved and would block the incident;
+  // extra names next to a built-in role are allowed (they document intent).
   void CheckApprovalRoles(const Step& step) {
-    static constexpr std::string_view kVaktRoles[] = {"responder", "approver", "admin"};
+    static constexpr std::string_view kVaktRoles[] = {"viewer", "responder", "approver", "admin"};
     for (const std::string& role : step.approval->roles) {
       for (std::string_view known : kVaktRoles) {
         if (role == known) return;
@@ -85,7 +87,7 @@ class Linter {
     }
     Add(step.pos, "approval-unreachable",
         fmt::format("step \"{}\" can never be approved: none of its approval roles is a vakt "
-                    "role that may approve (responder, approver, admin)",
+                    "role (viewer, responder, approver, admin) held by an approving token",
                     step.id));
   }
 
