@@ -7,15 +7,14 @@
 #include <fstream>
 #include <iostream>
 #include <optional>
-#include <sstream>
 #include <string>
 #include <vector>
 
 #include "audit/evidence_bundle.h"
 #include "audit/log_verifier.h"
 #include "audit/merkle.h"
-#include "cli/api_client.h"
 #include "cli/commands.h"
+#include "cli/verifier_input.h"
 #include "common/crypto.h"
 #include "storage/database.h"
 #include "storage/sql_audit_leaf_store.h"
@@ -126,36 +125,6 @@ void AddVerifyConsistency(CLI::App& audit, int& exit_code) {
   });
 }
 
-Result<std::string> ReadFile(const std::string& path) {
-  std::ifstream file(path, std::ios::binary);
-  if (!file) return Status::NotFound("cannot read " + path);
-  std::stringstream buffer;
-  buffer << file.rdbuf();
-  return buffer.str();
-}
-
-// LoadPublicKey reads a verifier key ("name+keyid+base64", as GET /api/v1/audit/public-key
-// returns it) from `path`. Returns false (after printing why) when it cannot.
-bool LoadPublicKey(const std::string& path, std::optional<audit::NoteVerifier>& out) {
-  if (path.empty()) return true;
-  auto text = ReadFile(path);
-  if (!text.ok()) {
-    std::cerr << "vakt audit: --public-key: " << text.status().message() << "\n";
-    return false;
-  }
-  std::string key = *text;
-  while (!key.empty() && (key.back() == '\n' || key.back() == '\r' || key.back() == ' ')) {
-    key.pop_back();
-  }
-  auto verifier = audit::NoteVerifier::FromVerifierKey(key);
-  if (!verifier.ok()) {
-    std::cerr << "vakt audit: --public-key " << path << ": " << verifier.status().message() << "\n";
-    return false;
-  }
-  out = std::move(*verifier);
-  return true;
-}
-
 void AddVerifyDatabase(CLI::App& audit, int& exit_code) {
   struct Flags {
     std::string database, public_key;
@@ -170,7 +139,7 @@ void AddVerifyDatabase(CLI::App& audit, int& exit_code) {
                   "checkpoint roots are checked but not their signatures");
   cmd->callback([flags, &exit_code] {
     std::optional<audit::NoteVerifier> key;
-    if (!LoadPublicKey(flags->public_key, key)) {
+    if (!ReadTrustedKey("vakt audit", flags->public_key, key)) {
       exit_code = kExitUsage;
       return;
     }
@@ -216,23 +185,9 @@ void AddExport(CLI::App& audit, int& exit_code) {
   cmd->add_option("--server", flags->server, "vakt server URL ($VAKT_SERVER)");
   cmd->add_option("--token", flags->token, "API token ($VAKT_TOKEN)");
   cmd->callback([flags, &exit_code] {
-    auto client = ApiClient::Create(flags->server, flags->token);
-    if (!client.ok()) {
-      std::cerr << "vakt audit: " << client.status().message() << "\n";
-      exit_code = kExitUsage;
-      return;
-    }
-    auto response = client->Get("/api/v1/incidents/" + flags->incident + "/audit-bundle");
-    if (!response.ok()) {
-      std::cerr << "vakt audit: " << response.status().message() << "\n";
-      exit_code = kExitFailure;
-      return;
-    }
-    if (response->status != 200) {
-      std::cerr << "vakt audit: " << ProblemText(*response) << "\n";
-      exit_code = response->status == 400 || response->status == 404 ? kExitUsage : kExitFailure;
-      return;
-    }
+    auto response = FetchOk("vakt audit", flags->server, flags->token,
+                            "/api/v1/incidents/" + flags->incident + "/audit-bundle", exit_code);
+    if (!response) return;
     nlohmann::json bundle;
     try {
       bundle = nlohmann::json::parse(response->body);
@@ -272,20 +227,15 @@ void AddVerifyBundle(CLI::App& audit, int& exit_code) {
   cmd->add_option("--public-key", flags->public_key,
                   "File with the verifier key to trust; without it the bundle's own key is used");
   cmd->callback([flags, &exit_code] {
+    std::string text;
     std::optional<audit::NoteVerifier> key;
-    if (!LoadPublicKey(flags->public_key, key)) {
-      exit_code = kExitUsage;
-      return;
-    }
-    auto text = ReadFile(flags->path);
-    if (!text.ok()) {
-      std::cerr << "vakt audit: " << text.status().message() << "\n";
+    if (!ReadVerifierInput("vakt audit", flags->path, flags->public_key, text, key)) {
       exit_code = kExitUsage;
       return;
     }
     nlohmann::json bundle;
     try {
-      bundle = nlohmann::json::parse(*text);
+      bundle = nlohmann::json::parse(text);
     } catch (const std::exception& error) {
       std::cerr << "invalid: " << flags->path << " is not JSON: " << error.what() << "\n";
       exit_code = kExitFailure;

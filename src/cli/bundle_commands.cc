@@ -5,45 +5,15 @@
 #include <fstream>
 #include <iostream>
 #include <optional>
-#include <sstream>
 #include <string>
 
 #include "audit/incident_export.h"
-#include "cli/api_client.h"
 #include "cli/commands.h"
+#include "cli/verifier_input.h"
 #include "common/redact.h"
 
 namespace vakt::cli {
 namespace {
-
-Result<std::string> ReadWholeFile(const std::string& path) {
-  std::ifstream file(path, std::ios::binary);
-  if (!file) return Status::NotFound("cannot read " + path);
-  std::stringstream buffer;
-  buffer << file.rdbuf();
-  return buffer.str();
-}
-
-bool ReadTrustedKey(const std::string& path, std::optional<audit::NoteVerifier>& out) {
-  if (path.empty()) return true;
-  auto text = ReadWholeFile(path);
-  if (!text.ok()) {
-    std::cerr << "vakt bundle: --public-key: " << text.status().message() << "\n";
-    return false;
-  }
-  std::string key = *text;
-  while (!key.empty() && (key.back() == '\n' || key.back() == '\r' || key.back() == ' ')) {
-    key.pop_back();
-  }
-  auto verifier = audit::NoteVerifier::FromVerifierKey(key);
-  if (!verifier.ok()) {
-    std::cerr << "vakt bundle: --public-key " << path << ": " << verifier.status().message()
-              << "\n";
-    return false;
-  }
-  out = std::move(*verifier);
-  return true;
-}
 
 void AddIncidentExport(CLI::App& incident, int& exit_code) {
   struct Flags {
@@ -58,23 +28,9 @@ void AddIncidentExport(CLI::App& incident, int& exit_code) {
   cmd->add_option("--server", flags->server, "vakt server URL ($VAKT_SERVER)");
   cmd->add_option("--token", flags->token, "API token ($VAKT_TOKEN)");
   cmd->callback([flags, &exit_code] {
-    auto client = ApiClient::Create(flags->server, flags->token);
-    if (!client.ok()) {
-      std::cerr << "vakt incident export: " << client.status().message() << "\n";
-      exit_code = kExitUsage;
-      return;
-    }
-    auto response = client->Get("/api/v1/incidents/" + flags->incident + "/export");
-    if (!response.ok()) {
-      std::cerr << "vakt incident export: " << response.status().message() << "\n";
-      exit_code = kExitFailure;
-      return;
-    }
-    if (response->status != 200) {
-      std::cerr << "vakt incident export: " << ProblemText(*response) << "\n";
-      exit_code = response->status == 400 || response->status == 404 ? kExitUsage : kExitFailure;
-      return;
-    }
+    auto response = FetchOk("vakt incident export", flags->server, flags->token,
+                            "/api/v1/incidents/" + flags->incident + "/export", exit_code);
+    if (!response) return;
     // Check what we received before handing it on: an archive that does not verify is not written.
     auto report = audit::VerifyIncidentExport(response->body);
     if (!report.ok()) {
@@ -119,18 +75,13 @@ void AddBundleVerify(CLI::App& bundle, int& exit_code) {
   cmd->add_option("--public-key", flags->public_key,
                   "File with the verifier key to trust; without it the archive's own key is used");
   cmd->callback([flags, &exit_code] {
+    std::string archive;
     std::optional<audit::NoteVerifier> key;
-    if (!ReadTrustedKey(flags->public_key, key)) {
+    if (!ReadVerifierInput("vakt bundle", flags->path, flags->public_key, archive, key)) {
       exit_code = kExitUsage;
       return;
     }
-    auto archive = ReadWholeFile(flags->path);
-    if (!archive.ok()) {
-      std::cerr << "vakt bundle: " << archive.status().message() << "\n";
-      exit_code = kExitUsage;
-      return;
-    }
-    auto report = audit::VerifyIncidentExport(*archive, key ? &*key : nullptr);
+    auto report = audit::VerifyIncidentExport(archive, key ? &*key : nullptr);
     if (!report.ok()) {
       // The reason can quote bytes from the archive: print it escaped, one clean line.
       std::cerr << "invalid: " << flags->path << ": "

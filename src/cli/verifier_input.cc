@@ -1,0 +1,77 @@
+#include "cli/verifier_input.h"
+
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+#include "cli/commands.h"
+
+namespace vakt::cli {
+
+Result<std::string> ReadWholeFile(const std::string& path) {
+  std::ifstream file(path, std::ios::binary);
+  if (!file) return Status::NotFound("cannot read " + path);
+  std::stringstream buffer;
+  buffer << file.rdbuf();
+  return buffer.str();
+}
+
+bool ReadTrustedKey(std::string_view command, const std::string& path,
+                    std::optional<audit::NoteVerifier>& out) {
+  if (path.empty()) return true;
+  auto text = ReadWholeFile(path);
+  if (!text.ok()) {
+    std::cerr << command << ": --public-key: " << text.status().message() << "\n";
+    return false;
+  }
+  std::string key = *text;
+  while (!key.empty() && (key.back() == '\n' || key.back() == '\r' || key.back() == ' ')) {
+    key.pop_back();
+  }
+  auto verifier = audit::NoteVerifier::FromVerifierKey(key);
+  if (!verifier.ok()) {
+    std::cerr << command << ": --public-key " << path << ": " << verifier.status().message()
+              << "\n";
+    return false;
+  }
+  out = std::move(*verifier);
+  return true;
+}
+
+bool ReadVerifierInput(std::string_view command, const std::string& path,
+                       const std::string& public_key_path, std::string& contents,
+                       std::optional<audit::NoteVerifier>& key) {
+  if (!ReadTrustedKey(command, public_key_path, key)) return false;
+  auto text = ReadWholeFile(path);
+  if (!text.ok()) {
+    std::cerr << command << ": " << text.status().message() << "\n";
+    return false;
+  }
+  contents = std::move(*text);
+  return true;
+}
+
+std::optional<ApiResponse> FetchOk(std::string_view command, const std::string& server,
+                                   const std::string& token, const std::string& path,
+                                   int& exit_code) {
+  auto client = ApiClient::Create(server, token);
+  if (!client.ok()) {
+    std::cerr << command << ": " << client.status().message() << "\n";
+    exit_code = kExitUsage;
+    return std::nullopt;
+  }
+  auto response = client->Get(path);
+  if (!response.ok()) {
+    std::cerr << command << ": " << response.status().message() << "\n";
+    exit_code = kExitFailure;
+    return std::nullopt;
+  }
+  if (response->status != 200) {
+    std::cerr << command << ": " << ProblemText(*response) << "\n";
+    exit_code = response->status == 400 || response->status == 404 ? kExitUsage : kExitFailure;
+    return std::nullopt;
+  }
+  return std::move(*response);
+}
+
+}  // namespace vakt::cli
