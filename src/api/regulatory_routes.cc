@@ -139,61 +139,72 @@ Response Clocks(const RegulatoryRoutesContext& context, const Request& request) 
   return JsonResponse(200, *body);
 }
 
+// IncidentRequest is what every regulatory write starts from: the incident named in the path and
+// the request's JSON body.
+struct IncidentRequest {
+  Incident incident;
+  nlohmann::json body;
+};
+
+// ReadIncidentRequest finds the path's incident and parses the body (at most `max_depth` deep).
+// Errors are the incident lookup's, or the parser's in "body".
+Result<IncidentRequest> ReadIncidentRequest(const RegulatoryRoutesContext& context,
+                                            const Request& request, size_t max_depth) {
+  VAKT_ASSIGN_OR_RETURN(Incident incident, FindIncident(context, request));
+  JsonLimits limits;
+  limits.max_depth = max_depth;
+  auto body = ParseJsonStrict(request.body, limits);
+  if (!body.ok()) return body.status().WithContext("body");
+  return IncidentRequest{std::move(incident), std::move(*body)};
+}
+
+// RecordAndAnswer appends `event` to the audit log and answers `status` with the incident's
+// clocks as they stand after it, plus the record's "audit_seq".
+Response RecordAndAnswer(const RegulatoryRoutesContext& context, const Request& request,
+                         const audit::AuditEvent& event, TimeMs now, int status) {
+  auto recorded = storage::RecordAuditEvent(*context.database, event, now);
+  if (!recorded.ok()) return ProblemResponse(recorded.status());
+  auto loaded = Load(context, request);
+  if (!loaded.ok()) return ProblemResponse(loaded.status());
+  auto clocks = ClocksJson(context, *loaded);
+  if (!clocks.ok()) return ProblemResponse(clocks.status());
+  (*clocks)["audit_seq"] = *recorded;
+  return JsonResponse(status, *clocks);
+}
+
 // Record appends a classification or submission as an audit record of the incident.
 Response Record(const RegulatoryRoutesContext& context, const Request& request,
                 const std::string& actor, bool submission) {
-  auto incident = FindIncident(context, request);
-  if (!incident.ok()) return ProblemResponse(incident.status());
-  JsonLimits limits;
-  limits.max_depth = 4;
-  auto body = ParseJsonStrict(request.body, limits);
-  if (!body.ok()) return ProblemResponse(body.status().WithContext("body"));
+  auto read = ReadIncidentRequest(context, request, 4);
+  if (!read.ok()) return ProblemResponse(read.status());
   const TimeMs now = context.clock->NowMs();
-  audit::AuditEvent event{actor, "", Subject(*incident), {}, ""};
+  audit::AuditEvent event{actor, "", Subject(read->incident), {}, ""};
   if (submission) {
-    auto decoded = compliance::DecodeSubmission(*body, now);
+    auto decoded = compliance::DecodeSubmission(read->body, now);
     if (!decoded.ok()) return ProblemResponse(decoded.status());
     event.action = compliance::kSubmittedAction;
     event.details = compliance::SubmissionDetails(*decoded);
     event.digest = decoded->content_sha256;
   } else {
-    auto decoded = compliance::DecodeClassification(*body, now, actor);
+    auto decoded = compliance::DecodeClassification(read->body, now, actor);
     if (!decoded.ok()) return ProblemResponse(decoded.status());
     event.action = compliance::kClassifiedAction;
     event.details = compliance::ClassificationDetails(*decoded);
   }
-  auto recorded = storage::RecordAuditEvent(*context.database, event, now);
-  if (!recorded.ok()) return ProblemResponse(recorded.status());
-  auto loaded = Load(context, request);
-  if (!loaded.ok()) return ProblemResponse(loaded.status());
-  auto clocks = ClocksJson(context, *loaded);
-  if (!clocks.ok()) return ProblemResponse(clocks.status());
-  (*clocks)["audit_seq"] = *recorded;
-  return JsonResponse(201, *clocks);
+  return RecordAndAnswer(context, request, event, now, 201);
 }
 
 // SetAwareness records who set became_aware_at to what and why; the clocks follow from it.
 Response SetAwareness(const RegulatoryRoutesContext& context, const Request& request,
                       const std::string& actor) {
-  auto incident = FindIncident(context, request);
-  if (!incident.ok()) return ProblemResponse(incident.status());
-  JsonLimits limits;
-  limits.max_depth = 2;
-  auto body = ParseJsonStrict(request.body, limits);
-  if (!body.ok()) return ProblemResponse(body.status().WithContext("body"));
+  auto read = ReadIncidentRequest(context, request, 2);
+  if (!read.ok()) return ProblemResponse(read.status());
   const TimeMs now = context.clock->NowMs();
-  auto change = compliance::DecodeAwarenessRequest(*body, now, actor);
+  auto change = compliance::DecodeAwarenessRequest(read->body, now, actor);
   if (!change.ok()) return ProblemResponse(change.status());
-  audit::AuditEvent event{actor, compliance::kAwarenessAction, Subject(*incident),
+  audit::AuditEvent event{actor, compliance::kAwarenessAction, Subject(read->incident),
                           compliance::AwarenessDetails(*change), ""};
-  auto recorded = storage::RecordAuditEvent(*context.database, event, now);
-  if (!recorded.ok()) return ProblemResponse(recorded.status());
-  auto loaded = Load(context, request);
-  if (!loaded.ok()) return ProblemResponse(loaded.status());
-  auto clocks = ClocksJson(context, *loaded);
-  if (!clocks.ok()) return ProblemResponse(clocks.status());
-  (*clocks)["audit_seq"] = *recorded;
-  return JsonResponse(200, *clocks);
+  return RecordAndAnswer(context, request, event, now, 200);
 }
 
 compliance::IncidentFacts Facts(const RegulatoryRoutesContext& context, const Incident& incident,
