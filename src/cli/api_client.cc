@@ -48,42 +48,46 @@ Result<ApiResponse> Convert(const httplib::Result& result, const std::string& ho
   return ApiResponse{result->status, result->body};
 }
 
+enum class Method { kGet, kPost, kPut, kDelete };
+
+// Send performs one request with the CLI's timeouts and the bearer token (when there is one);
+// `json_body` goes out as application/json with POST and PUT and is not sent otherwise.
+Result<ApiResponse> Send(const std::string& host, int port, const std::string& token, Method method,
+                         const std::string& path, const std::string& json_body) {
+  httplib::Client client(host, port);
+  client.set_connection_timeout(5);
+  client.set_read_timeout(30);
+  httplib::Headers headers;
+  if (!token.empty()) headers.emplace("Authorization", "Bearer " + token);
+  switch (method) {
+    case Method::kPost:
+      return Convert(client.Post(path, headers, json_body, "application/json"), host, port);
+    case Method::kPut:
+      return Convert(client.Put(path, headers, json_body, "application/json"), host, port);
+    case Method::kDelete:
+      return Convert(client.Delete(path, headers), host, port);
+    case Method::kGet:
+      break;
+  }
+  return Convert(client.Get(path, headers), host, port);
+}
+
 }  // namespace
 
 Result<ApiResponse> ApiClient::Get(const std::string& path_and_query) {
-  httplib::Client client(host_, port_);
-  client.set_connection_timeout(5);
-  client.set_read_timeout(30);
-  httplib::Headers headers;
-  if (!token_.empty()) headers.emplace("Authorization", "Bearer " + token_);
-  return Convert(client.Get(path_and_query, headers), host_, port_);
+  return Send(host_, port_, token_, Method::kGet, path_and_query, "");
 }
 
 Result<ApiResponse> ApiClient::Post(const std::string& path, const std::string& json_body) {
-  httplib::Client client(host_, port_);
-  client.set_connection_timeout(5);
-  client.set_read_timeout(30);
-  httplib::Headers headers;
-  if (!token_.empty()) headers.emplace("Authorization", "Bearer " + token_);
-  return Convert(client.Post(path, headers, json_body, "application/json"), host_, port_);
+  return Send(host_, port_, token_, Method::kPost, path, json_body);
 }
 
 Result<ApiResponse> ApiClient::Put(const std::string& path, const std::string& json_body) {
-  httplib::Client client(host_, port_);
-  client.set_connection_timeout(5);
-  client.set_read_timeout(30);
-  httplib::Headers headers;
-  if (!token_.empty()) headers.emplace("Authorization", "Bearer " + token_);
-  return Convert(client.Put(path, headers, json_body, "application/json"), host_, port_);
+  return Send(host_, port_, token_, Method::kPut, path, json_body);
 }
 
 Result<ApiResponse> ApiClient::Delete(const std::string& path) {
-  httplib::Client client(host_, port_);
-  client.set_connection_timeout(5);
-  client.set_read_timeout(30);
-  httplib::Headers headers;
-  if (!token_.empty()) headers.emplace("Authorization", "Bearer " + token_);
-  return Convert(client.Delete(path, headers), host_, port_);
+  return Send(host_, port_, token_, Method::kDelete, path, "");
 }
 
 std::string ProblemText(const ApiResponse& response) {
