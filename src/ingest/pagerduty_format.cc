@@ -22,6 +22,22 @@ const nlohmann::json* StringField(const nlohmann::json& object, const char* key)
   return &*found;
 }
 
+// RequiredText returns payload[key] when it is a non-blank string of at most `max` characters;
+// otherwise it adds why to `errors`, naming 'payload.<key>', and returns nullptr.
+const nlohmann::json* RequiredText(const nlohmann::json& payload, const char* key, size_t max,
+                                   std::vector<std::string>& errors) {
+  const auto* value = StringField(payload, key);
+  if (value == nullptr || value->get_ref<const std::string&>().empty()) {
+    errors.push_back(fmt::format("'payload.{}' is missing or blank", key));
+    return nullptr;
+  }
+  if (value->get_ref<const std::string&>().size() > max) {
+    errors.push_back(fmt::format("'payload.{}' must be at most {} characters", key, max));
+    return nullptr;
+  }
+  return value;
+}
+
 std::string RoutingKeyTag(const std::string& routing_key) {
   return Sha256Hex(routing_key).substr(0, 16);
 }
@@ -108,20 +124,10 @@ PagerDutyParse ParsePagerDutyEvent(const nlohmann::json& body, TimeMs now) {
     if (payload == body.end() || !payload->is_object()) {
       errors.push_back("'payload' is missing or not an object");
     } else {
-      const auto* summary = StringField(*payload, "summary");
-      if (summary == nullptr || summary->get_ref<const std::string&>().empty()) {
-        errors.push_back("'payload.summary' is missing or blank");
-      } else if (summary->get_ref<const std::string&>().size() > kMaxSummary) {
-        errors.push_back("'payload.summary' must be at most 1024 characters");
-      } else {
+      if (const auto* summary = RequiredText(*payload, "summary", kMaxSummary, errors)) {
         alert.annotations["summary"] = summary->get<std::string>();
       }
-      const auto* source = StringField(*payload, "source");
-      if (source == nullptr || source->get_ref<const std::string&>().empty()) {
-        errors.push_back("'payload.source' is missing or blank");
-      } else if (source->get_ref<const std::string&>().size() > kMaxShortField) {
-        errors.push_back("'payload.source' must be at most 1024 characters");
-      } else {
+      if (const auto* source = RequiredText(*payload, "source", kMaxShortField, errors)) {
         alert.labels["source"] = source->get<std::string>();
       }
       const auto* severity = StringField(*payload, "severity");
@@ -193,12 +199,7 @@ Result<storage::ChangeEvent> ParsePagerDutyChange(const nlohmann::json& body, Ti
     errors.push_back("'payload' is missing or not an object");
     return Status::InvalidArgument("invalid change event");
   }
-  const auto* summary = StringField(*payload, "summary");
-  if (summary == nullptr || summary->get_ref<const std::string&>().empty()) {
-    errors.push_back("'payload.summary' is missing or blank");
-  } else if (summary->get_ref<const std::string&>().size() > kMaxSummary) {
-    errors.push_back("'payload.summary' must be at most 1024 characters");
-  } else {
+  if (const auto* summary = RequiredText(*payload, "summary", kMaxSummary, errors)) {
     change.summary = summary->get<std::string>();
   }
   change.timestamp = now;
