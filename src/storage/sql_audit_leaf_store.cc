@@ -30,6 +30,24 @@ Result<audit::AuditLeaf> ReadLeafRow(const SqlRow& row) {
   return leaf;
 }
 
+// QueryLeaves runs a read returning audit_leaves rows (seq, data, leaf_hash) and decodes them in
+// order. Corruption for a stored hash that does not decode.
+Result<std::vector<audit::AuditLeaf>> QueryLeaves(Database& database, const std::string& sql,
+                                                  const std::vector<SqlValue>& params) {
+  std::vector<audit::AuditLeaf> leaves;
+  Status status = database.RunRead([&](SqlConnection& conn) -> Status {
+    VAKT_ASSIGN_OR_RETURN(SqlRows rows, conn.Query(sql, params));
+    leaves.reserve(rows.size());
+    for (const auto& row : rows) {
+      VAKT_ASSIGN_OR_RETURN(audit::AuditLeaf leaf, ReadLeafRow(row));
+      leaves.push_back(std::move(leaf));
+    }
+    return Status::Ok();
+  });
+  VAKT_RETURN_IF_ERROR(status);
+  return leaves;
+}
+
 Result<std::uint64_t> StoredSize(SqlConnection& conn) {
   VAKT_ASSIGN_OR_RETURN(SqlRows rows,
                         conn.Query("SELECT seq FROM audit_leaves ORDER BY seq DESC LIMIT 1", {}));
@@ -82,23 +100,11 @@ Status SqlAuditLeafStore::AppendLeaves(std::span<const audit::AuditLeaf> leaves)
 
 Result<std::vector<audit::AuditLeaf>> SqlAuditLeafStore::ReadLeaves(std::uint64_t begin,
                                                                     std::uint64_t end) {
-  std::vector<audit::AuditLeaf> leaves;
-  if (begin >= end) return leaves;
-  Status status = database_.RunRead([&](SqlConnection& conn) -> Status {
-    VAKT_ASSIGN_OR_RETURN(
-        SqlRows rows,
-        conn.Query("SELECT seq, data, leaf_hash FROM audit_leaves WHERE seq >= $1 AND seq < $2 "
-                   "ORDER BY seq",
-                   {SqlSeq(begin), SqlSeq(end)}));
-    leaves.reserve(rows.size());
-    for (const auto& row : rows) {
-      VAKT_ASSIGN_OR_RETURN(audit::AuditLeaf leaf, ReadLeafRow(row));
-      leaves.push_back(std::move(leaf));
-    }
-    return Status::Ok();
-  });
-  VAKT_RETURN_IF_ERROR(status);
-  return leaves;
+  if (begin >= end) return std::vector<audit::AuditLeaf>();
+  return QueryLeaves(database_,
+                     "SELECT seq, data, leaf_hash FROM audit_leaves WHERE seq >= $1 AND seq < $2 "
+                     "ORDER BY seq",
+                     {SqlSeq(begin), SqlSeq(end)});
 }
 
 Result<std::uint64_t> SqlAuditLeafStore::Size() {
@@ -179,17 +185,7 @@ Result<std::vector<audit::AuditLeaf>> SqlAuditLeafStore::FindRecords(
   }
   params.push_back(static_cast<std::int64_t>(query.limit));
   sql += " ORDER BY seq LIMIT $" + std::to_string(params.size());
-  std::vector<audit::AuditLeaf> leaves;
-  Status status = database_.RunRead([&](SqlConnection& conn) -> Status {
-    VAKT_ASSIGN_OR_RETURN(SqlRows rows, conn.Query(sql, params));
-    for (const auto& row : rows) {
-      VAKT_ASSIGN_OR_RETURN(audit::AuditLeaf leaf, ReadLeafRow(row));
-      leaves.push_back(std::move(leaf));
-    }
-    return Status::Ok();
-  });
-  VAKT_RETURN_IF_ERROR(status);
-  return leaves;
+  return QueryLeaves(database_, sql, params);
 }
 
 }  // namespace vakt::storage
