@@ -8,6 +8,7 @@
 #include <fstream>
 
 #include "api/alert_routes.h"
+#include "api/evidence_retention_sweeper.h"
 #include "api/evidence_routes.h"
 #include "api/incident_export_routes.h"
 #include "api/regulatory_warnings.h"
@@ -186,7 +187,20 @@ Status App::Build() {
   const api::StepRoutesContext step_context{&stabilise_->service(), tokens_.get(), database_.get(),
                                             &clock_};
   api::RegisterStepRoutes(*http_, step_context);
-  api::RegisterEvidenceRoutes(*http_, step_context);
+  {
+    api::EvidenceRoutesContext evidence_context;
+    evidence_context.evidence = &stabilise_->service().evidence();
+    evidence_context.tokens = tokens_.get();
+    evidence_context.database = database_.get();
+    evidence_context.clock = &clock_;
+    evidence_context.classes = config_.evidence_retention_classes;
+    evidence_context.incidents = &incidents_->store();
+    api::RegisterEvidenceRoutes(*http_, evidence_context);
+    api::EvidenceSweepOptions sweep_options;
+    sweep_options.interval = std::chrono::milliseconds(config_.evidence_sweep_interval_ms);
+    evidence_sweeper_ =
+        std::make_unique<api::EvidenceRetentionSweeper>(evidence_context, std::move(sweep_options));
+  }
   api::PipelineRoutesContext pipeline_context;
   pipeline_context.incidents = incidents_.get();
   pipeline_context.store = catalog_store_.get();
@@ -341,6 +355,7 @@ Status App::Start() {
   retro_catch_up_->Start();
   audit_->Start();
   regulatory_warner_->Start();
+  evidence_sweeper_->Start();
   VAKT_RETURN_IF_ERROR(event_stream_->Start());
   VAKT_ASSIGN_OR_RETURN(port_, http_->Bind(config_.listen_host, config_.listen_port));
   http_thread_ = std::thread([this] { http_->Serve(); });
@@ -362,6 +377,7 @@ void App::Stop() {
   if (retro_catch_up_) retro_catch_up_->Stop();
   if (drill_scheduler_) drill_scheduler_->Stop();  // a claimed run left unfinished is retaken after its lease
   if (regulatory_warner_) regulatory_warner_->Stop();
+  if (evidence_sweeper_) evidence_sweeper_->Stop();  // a sweep in progress finishes its blob
   if (audit_) audit_->Stop();  // last: its final checkpoint covers everything committed above
 }
 

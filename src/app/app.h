@@ -16,6 +16,7 @@ namespace vakt::api {
 class HttpServer;
 class EventStream;
 class RegulatoryWarner;
+class EvidenceRetentionSweeper;
 }
 namespace vakt::ingest {
 class CommitQueue;
@@ -128,6 +129,7 @@ class App {
   std::unique_ptr<auth::TokenService> tokens_;
   std::unique_ptr<AuditService> audit_;  // signing key, checkpoints, audit API
   std::unique_ptr<api::RegulatoryWarner> regulatory_warner_;  // deadline warnings (outbox)
+  std::unique_ptr<api::EvidenceRetentionSweeper> evidence_sweeper_;  // issue 7: retention sweep
   std::unique_ptr<auth::SessionService> sessions_;    // web console logins
   std::unique_ptr<api::EventStream> event_stream_;    // outlives http_: streams call into it
   std::unique_ptr<api::HttpServer> http_;

@@ -81,7 +81,7 @@ Result<AppConfig> LoadAppConfig(const std::string& path) {
   if (root.IsNull()) return config;
   VAKT_RETURN_IF_ERROR(CheckKeys(path, root,
                                  {"listen", "database", "runbooks", "catalog", "oncall", "web",
-                                  "data_dir", "diagnose_data_dir", "prometheus_url", "durability", "ingest", "http", "log", "audit", "notify", "retro", "drills", "actions"},
+                                  "data_dir", "diagnose_data_dir", "prometheus_url", "durability", "ingest", "http", "log", "audit", "notify", "retro", "drills", "actions", "evidence"},
                                  "vakt.yaml"));
   std::string text;
   if (root["listen"]) {
@@ -229,6 +229,42 @@ Result<AppConfig> LoadAppConfig(const std::string& path) {
                                        ": warn_interval must be a duration of at least 1s");
       }
       config.regulatory_warn_interval_ms = *duration;
+    }
+  }
+  if (const YAML::Node evidence_section = root["evidence"]) {
+    VAKT_RETURN_IF_ERROR(CheckKeys(path, evidence_section, {"retention_classes", "sweep_interval"},
+                                   "evidence"));
+    if (const YAML::Node classes = evidence_section["retention_classes"]) {
+      if (!classes.IsMap()) {
+        return Status::InvalidArgument(Where(path, classes) +
+                                       ": retention_classes must map class names to days");
+      }
+      evidence::RetentionClasses parsed;
+      for (const auto& entry : classes) {
+        long long days = 0;
+        VAKT_RETURN_IF_ERROR(Read(path, entry.second, days));
+        if (days <= 0 || days > 36500) {
+          return Status::InvalidArgument(Where(path, entry.second) +
+                                         ": retention days must be 1..36500");
+        }
+        parsed[entry.first.as<std::string>()] = days * evidence::kDay;
+      }
+      Status valid = evidence::ValidateRetentionClasses(parsed);
+      if (!valid.ok()) return Status::InvalidArgument(Where(path, classes) + ": " + valid.message());
+      config.evidence_retention_classes = std::move(parsed);
+    }
+    if (const YAML::Node interval = evidence_section["sweep_interval"]) {
+      VAKT_RETURN_IF_ERROR(Read(path, interval, text));
+      if (text == "off" || text == "0") {
+        config.evidence_sweep_interval_ms = 0;
+      } else {
+        auto duration = ParseDuration(text);
+        if (!duration.ok() || *duration < 60'000) {
+          return Status::InvalidArgument(
+              Where(path, interval) + ": sweep_interval must be off, 0 or a duration of at least 1m");
+        }
+        config.evidence_sweep_interval_ms = *duration;
+      }
     }
   }
   if (const YAML::Node retro = root["retro"]) {

@@ -7,6 +7,7 @@
 
 #include "app/logging.h"
 #include "common/status.h"
+#include "evidence/retention.h"
 #include "ingest/commit_queue.h"
 #include "ingest/limits.h"
 #include "storage/database.h"
@@ -56,6 +57,10 @@ struct AppConfig {
   std::vector<int> regulatory_warn_percent = {50, 75, 90};
   std::vector<std::int64_t> regulatory_warn_lead_ms;
   std::int64_t regulatory_warn_interval_ms = 60'000;
+  // Evidence retention (issue 7), config section `evidence:`: retention classes (name -> period)
+  // and how often the retention sweep runs (0 = never; "off" in YAML).
+  evidence::RetentionClasses evidence_retention_classes = evidence::DefaultRetentionClasses();
+  std::int64_t evidence_sweep_interval_ms = 6LL * 3600 * 1000;
   LogOptions log;
   // Retros and drills (issue 9). retro_required_for: severities whose incidents cannot close
   // without a completed retro. drill_targets: response targets per runbook id ("default" for all).

@@ -26,6 +26,7 @@ int RunCli(int argc, char** argv) {
   AddDrillCommands(app, exit_code);
   AddReportCommands(app, exit_code);
   AddNotifyCommands(app, exit_code);
+  AddEvidenceCommands(app, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& help) {

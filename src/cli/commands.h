@@ -27,5 +27,7 @@ void AddProposalCommands(CLI::App& app, int& exit_code);
 void AddDrillCommands(CLI::App& app, int& exit_code);
 void AddReportCommands(CLI::App& app, int& exit_code);
 void AddNotifyCommands(CLI::App& app, int& exit_code);
+// `vakt evidence retention|hold|release|sweep` (issue 7).
+void AddEvidenceCommands(CLI::App& app, int& exit_code);
 
 }  // namespace vakt::cli

@@ -36,6 +36,20 @@ Result<bool> IsHeld(SqlConnection& conn, const std::string& incident_id) {
   return hold != holds.back().event.details.end() && hold->is_boolean() && hold->get<bool>();
 }
 
+// ReadRetention is the one reading of classes and hold, shared by the sweep and the listing.
+Result<IncidentRetention> ReadRetention(SqlConnection& conn, const std::string& incident_id) {
+  IncidentRetention out;
+  VAKT_ASSIGN_OR_RETURN(auto set, RecordsOf(conn, incident_id, evidence::kRetentionSetAction));
+  for (const auto& record : set) {
+    auto name = record.event.details.find("class");
+    if (name != record.event.details.end() && name->is_string()) {
+      out.class_of[record.event.digest] = name->get<std::string>();
+    }
+  }
+  VAKT_ASSIGN_OR_RETURN(out.legal_hold, IsHeld(conn, incident_id));
+  return out;
+}
+
 Status RequireReason(const std::string& reason) {
   if (reason.empty()) return Status::InvalidArgument("reason: required");
   if (reason.size() > 2000) return Status::InvalidArgument("reason: at most 2000 bytes");
@@ -43,6 +57,17 @@ Status RequireReason(const std::string& reason) {
 }
 
 }  // namespace
+
+Result<IncidentRetention> ReadIncidentRetention(Database& database,
+                                                const std::string& incident_id) {
+  IncidentRetention out;
+  Status read = database.RunRead([&](SqlConnection& conn) -> Status {
+    VAKT_ASSIGN_OR_RETURN(out, ReadRetention(conn, incident_id));
+    return Status::Ok();
+  });
+  if (!read.ok()) return read;
+  return out;
+}
 
 Result<std::uint64_t> SetEvidenceRetentionClass(Database& database, const std::string& incident_id,
                                                 const std::string& sha256,
@@ -113,17 +138,11 @@ Result<RetentionSweepReport> SweepEvidenceRetention(Database& database,
     std::set<std::string> incidents;
     for (const SqlRow& row : rows) incidents.insert(row.Text(0));
     for (const std::string& incident : incidents) {
-      VAKT_ASSIGN_OR_RETURN(auto set, RecordsOf(conn, incident, evidence::kRetentionSetAction));
-      for (const auto& record : set) {
-        auto name = record.event.details.find("class");
-        if (name != record.event.details.end() && name->is_string()) {
-          class_of[incident][record.event.digest] = name->get<std::string>();
-        }
-      }
+      VAKT_ASSIGN_OR_RETURN(IncidentRetention retention, ReadRetention(conn, incident));
+      class_of[incident] = std::move(retention.class_of);
+      if (retention.legal_hold) held.insert(incident);
       VAKT_ASSIGN_OR_RETURN(auto purges, RecordsOf(conn, incident, evidence::kPurgeAction));
       for (const auto& record : purges) purged_in[record.event.digest].insert(incident);
-      VAKT_ASSIGN_OR_RETURN(bool is_held, IsHeld(conn, incident));
-      if (is_held) held.insert(incident);
     }
     for (const SqlRow& row : rows) {
       evidence::CaptureRetention capture;

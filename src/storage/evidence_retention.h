@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -28,6 +29,17 @@ Result<std::uint64_t> SetEvidenceRetentionClass(Database& database, const std::s
 Result<std::uint64_t> SetEvidenceLegalHold(Database& database, const std::string& incident_id,
                                            bool hold, const std::string& actor,
                                            const std::string& reason, TimeMs now);
+
+// IncidentRetention is what the audit log says about one incident's evidence, read the way the
+// sweep reads it: the latest recorded class per blob (absent = "standard") and whether the
+// incident is under legal hold (the latest evidence.legal_hold record).
+struct IncidentRetention {
+  std::map<std::string, std::string> class_of;  // sha256 -> class
+  bool legal_hold = false;
+};
+
+// ReadIncidentRetention returns the incident's recorded classes and hold (for listing evidence).
+Result<IncidentRetention> ReadIncidentRetention(Database& database, const std::string& incident_id);
 
 // BlobRetentionView is one blob the sweep kept, and why.
 struct BlobRetentionView {

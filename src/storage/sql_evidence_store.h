@@ -26,6 +26,8 @@ class SqlEvidenceStore final : public evidence::EvidenceStore {
       std::string_view incident_id) const override;
   // FindBySha256 returns the capture records of a blob (any incident); empty if never captured.
   Result<std::vector<evidence::EvidenceRecord>> FindBySha256(std::string_view sha256) const;
+  // blobs is the content-addressed byte store (the retention sweep deletes from it).
+  evidence::FileEvidenceStore& blobs() { return blobs_; }
 
  private:
   Database& database_;

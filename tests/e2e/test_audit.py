@@ -364,6 +364,43 @@ class AuditLogTest(VaktTestCase):
         self.assertProblem(vakt.request("PUT", "/api/v1/incidents/%s/regulatory/became-aware" % key,
                                         {"became_aware_at": when}), 400, "reason")
 
+    def test_evidence_retention_class_and_legal_hold_through_the_cli_are_audited(self):
+        vakt = self.start_with_runbook()
+        key = self.open_and_ack_incident(vakt)
+        def both_captured():
+            body = vakt.get("/api/v1/incidents/%s/evidence" % key).json()
+            return body if len(body["evidence"]) == 2 else None
+        listed = wait_until(both_captured, 30, what="evidence captured")
+        sha = listed["evidence"][0]["sha256"]
+        self.assertEqual(listed["evidence"][0]["retention_class"], "standard")
+        self.assertFalse(listed["legal_hold"])
+        server = ["--server", vakt.url]
+        token = vakt.admin_token()
+        set_class = run_vakt(["evidence", "retention", key, sha, "--class", "regulatory",
+                              "--reason", "NIS2 record keeping"] + server, token=token)
+        self.assertEqual(set_class.returncode, 0, set_class.stderr)
+        bad = run_vakt(["evidence", "retention", key, sha, "--class", "forever", "--reason", "x"]
+                       + server, token=token)
+        self.assertEqual(bad.returncode, 2, bad.stdout)
+        self.assertIn("class", bad.stderr)
+        self.assertEqual(run_vakt(["evidence", "hold", key] + server, token=token).returncode, 2)
+        hold = run_vakt(["evidence", "hold", key, "--reason", "litigation"] + server, token=token)
+        self.assertEqual(hold.returncode, 0, hold.stderr)
+        after = vakt.get("/api/v1/incidents/%s/evidence" % key).json()
+        self.assertTrue(after["legal_hold"])
+        self.assertEqual({e["sha256"]: e["retention_class"] for e in after["evidence"]}[sha],
+                         "regulatory")
+        sweep = run_vakt(["evidence", "sweep", "--format", "json"] + server, token=token)
+        self.assertEqual(sweep.returncode, 0, sweep.stderr)
+        self.assertEqual(json.loads(sweep.stdout)["purged"], [])  # nothing is old enough
+        release = run_vakt(["evidence", "release", key, "--reason", "settled"] + server, token=token)
+        self.assertEqual(release.returncode, 0, release.stderr)
+        self.assertFalse(vakt.get("/api/v1/incidents/%s/evidence" % key).json()["legal_hold"])
+        actions = [r["action"] for r in self.records(vakt, subject="incident/" + key, limit=1000)]
+        self.assertEqual([a for a in actions if a in ("evidence.retention_set", "evidence.legal_hold")],
+                         ["evidence.retention_set", "evidence.legal_hold", "evidence.legal_hold"])
+        self.assertIn("evidence.list", actions)
+
     def test_postgres_log_verifies_from_the_database(self):
         database = self.postgres_database()
         vakt = self.start_with_runbook(database=database)

@@ -142,6 +142,29 @@ TEST_P(EvidenceRetentionContractTest, ClassChangesAreValidated) {
   EXPECT_TRUE(Sweep(kT0 + 401 * kDay).purged.empty());
 }
 
+TEST_P(EvidenceRetentionContractTest, ReadIncidentRetentionGivesTheLatestClassPerBlobAndHold) {
+  const std::string first = Capture("INC-3", "first", kT0);
+  const std::string second = Capture("INC-3", "second", kT0);
+  auto none = ReadIncidentRetention(*db_, "INC-3");
+  ASSERT_TRUE(none.ok()) << none.status().ToString();
+  EXPECT_TRUE(none->class_of.empty());
+  EXPECT_FALSE(none->legal_hold);
+  const auto classes = evidence::DefaultRetentionClasses();
+  ASSERT_TRUE(
+      SetEvidenceRetentionClass(*db_, "INC-3", first, "transient", classes, "user:a", "x", kT0)
+          .ok());
+  ASSERT_TRUE(
+      SetEvidenceRetentionClass(*db_, "INC-3", first, "regulatory", classes, "user:a", "y", kT0)
+          .ok());
+  ASSERT_TRUE(SetEvidenceLegalHold(*db_, "INC-3", true, "user:legal", "hold", kT0).ok());
+  auto read = ReadIncidentRetention(*db_, "INC-3");
+  ASSERT_TRUE(read.ok()) << read.status().ToString();
+  EXPECT_EQ(read->class_of, (std::map<std::string, std::string>{{first, "regulatory"}}));
+  EXPECT_FALSE(read->class_of.contains(second));
+  EXPECT_TRUE(read->legal_hold);
+  EXPECT_FALSE(ReadIncidentRetention(*db_, "INC-4")->legal_hold);  // per incident
+}
+
 INSTANTIATE_TEST_SUITE_P(Engines, EvidenceRetentionContractTest,
                          ::testing::ValuesIn(ContractEngines()),
                          [](const auto& param_info) { return param_info.param; });
