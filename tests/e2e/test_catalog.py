@@ -59,9 +59,7 @@ class PipelineCatalogApiTest(VaktTestCase):
         return vakt.start()
 
     def token(self, vakt, role):
-        response = vakt.post("/api/v1/tokens", {"name": "e2e-" + role, "role": role})
-        self.assertStatus(response, 201, "create %s token" % role)
-        return {"Authorization": "Bearer " + response.json()["token"]}
+        return self.bearer(vakt, "e2e-" + role, role)
 
     def put(self, vakt, pipeline_id, body, headers=None):
         data = body if isinstance(body, (bytes, str)) else json.dumps(body)

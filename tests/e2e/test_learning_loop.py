@@ -50,9 +50,7 @@ class LearningLoopCase(VaktTestCase):
         self.vakt = self.make_vakt(self.db_url)
 
     def token(self, name, role, vakt=None):
-        response = (vakt or self.vakt).post("/api/v1/tokens", {"name": name, "role": role})
-        self.assertStatus(response, 201, "create %s token" % role)
-        return {"Authorization": "Bearer " + response.json()["token"]}
+        return self.bearer(vakt or self.vakt, name, role)
 
     def audit(self, subject, vakt=None):
         return (vakt or self.vakt).get("/api/v1/audit/records?subject=%s&limit=200" % subject).json()["records"]

@@ -101,9 +101,7 @@ class RetroLoopTest(VaktTestCase):
         self.vakt.start()
 
     def token(self, name, role):
-        response = self.vakt.post("/api/v1/tokens", {"name": name, "role": role})
-        self.assertStatus(response, 201, "create %s token" % role)
-        return {"Authorization": "Bearer " + response.json()["token"]}
+        return self.bearer(self.vakt, name, role)
 
     def open_incident(self, severity="critical"):
         alert = [{"labels": {"alertname": "RetroDrift", "pipeline": "retro-pipeline",

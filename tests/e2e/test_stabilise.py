@@ -176,9 +176,7 @@ class StabiliseTest(VaktTestCase):
             out.write(RUNBOOK.replace("ALIAS", alias))
 
     def token(self, name, role):
-        response = self.vakt.post("/api/v1/tokens", {"name": name, "role": role})
-        self.assertStatus(response, 201, "create %s token" % role)
-        return {"Authorization": "Bearer " + response.json()["token"]}
+        return self.bearer(self.vakt, name, role)
 
     def open_incident(self, case, model="credit-pd"):
         now = time.time()

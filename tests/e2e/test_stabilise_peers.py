@@ -369,9 +369,7 @@ class ContainmentPresetsTest(VaktTestCase):
         self.approver2 = self.token("carol", "approver")
 
     def token(self, name, role):
-        response = self.vakt.post("/api/v1/tokens", {"name": name, "role": role})
-        self.assertStatus(response, 201, "create %s token" % role)
-        return response.json()["token"]
+        return self.mint_token(self.vakt, name, role)
 
     def act(self, incident, step_id, verb, token, body=None):
         return self.vakt.post("/api/v1/incidents/%s/steps/%s/%s" % (incident, step_id, verb),

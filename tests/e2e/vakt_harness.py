@@ -442,6 +442,17 @@ class VaktTestCase(unittest.TestCase):
             tail = vakt.all_output()[-4000:]
             sys.stderr.write("\n--- vakt output (%s) ---\n%s\n--- end ---\n" % (self.id(), tail))
 
+    # -- tokens ----------------------------------------------------------------------------------
+    def mint_token(self, vakt, name, role):
+        """Creates an API token with the admin token `vakt` carries; returns the secret."""
+        response = vakt.post("/api/v1/tokens", {"name": name, "role": role})
+        self.assertStatus(response, 201, "create %s token %s" % (role, name))
+        return response.json()["token"]
+
+    def bearer(self, vakt, name, role):
+        """Headers for a new token of `role` named `name`."""
+        return {"Authorization": "Bearer " + self.mint_token(vakt, name, role)}
+
     # -- assertions ------------------------------------------------------------------------------
     def assertStatus(self, response, status, what=""):
         self.assertEqual(response.status, status, "%s: %r" % (what, response))
