@@ -7,6 +7,7 @@
 
 #include "catalog/catalog.h"
 #include "common/crypto.h"
+#include "runbook/template_scanner.h"
 
 namespace vakt::runbook {
 namespace {
@@ -22,16 +23,6 @@ bool IsIdentifier(std::string_view id, bool allow_underscore) {
     return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
            (allow_underscore && c == '_');
   });
-}
-
-bool IsLabelName(std::string_view name) {
-  if (name.empty()) return false;
-  for (size_t i = 0; i < name.size(); ++i) {
-    const char c = name[i];
-    const bool alpha = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
-    if (!alpha && !(i > 0 && c >= '0' && c <= '9')) return false;
-  }
-  return true;
 }
 
 // Decoder turns a strict YamlNode tree into a Runbook, recording template-bearing strings.

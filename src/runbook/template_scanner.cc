@@ -5,13 +5,6 @@
 #include <algorithm>
 
 namespace vakt::runbook {
-namespace {
-
-std::string_view Trim(std::string_view text) {
-  while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
-  while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) text.remove_suffix(1);
-  return text;
-}
 
 bool IsLabelName(std::string_view name) {
   if (name.empty()) return false;
@@ -21,6 +14,14 @@ bool IsLabelName(std::string_view name) {
     if (!alpha && !(i > 0 && c >= '0' && c <= '9')) return false;
   }
   return true;
+}
+
+namespace {
+
+std::string_view Trim(std::string_view text) {
+  while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
+  while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) text.remove_suffix(1);
+  return text;
 }
 
 bool IsEnvName(std::string_view name) {

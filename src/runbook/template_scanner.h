@@ -24,6 +24,10 @@ struct TemplateTag {
 // inspectable).
 Result<std::vector<TemplateTag>> ScanTemplate(std::string_view text);
 
+// IsLabelName says whether `name` is a Prometheus label name ([a-zA-Z_][a-zA-Z0-9_]*): for a
+// runbook's match keys and the alert.labels.* / alert.annotations.* template paths.
+bool IsLabelName(std::string_view name);
+
 // TemplateVariableProblem says why `name` is not in the documented runbook template context
 // (docs/runbook_schema.md "Templates"), or returns "" when it is. `env_allowed` answers whether
 // env.NAME may be read.
