@@ -27,6 +27,19 @@ std::optional<Role> ParseRole(const std::string& name) {
 
 std::string TokenHash(const std::string& token) { return Sha256Hex(token); }
 
+namespace {
+
+// HasActiveToken says whether an unrevoked token is named `name`, read on `conn` (inside the
+// caller's transaction, so its check and its write see the same rows).
+Result<bool> HasActiveToken(storage::SqlConnection& conn, const std::string& name) {
+  VAKT_ASSIGN_OR_RETURN(
+      auto rows,
+      conn.Query("SELECT count(*) FROM api_tokens WHERE name = $1 AND revoked_at = 0", {name}));
+  return rows.at(0).Int(0) > 0;
+}
+
+}  // namespace
+
 Result<std::string> TokenService::CreateToken(const std::string& name, Role role) {
   if (name.empty() || name.size() > 128)
     return Status::InvalidArgument("token name must be 1-128 characters");
@@ -34,11 +47,8 @@ Result<std::string> TokenService::CreateToken(const std::string& name, Role role
   Status status = database_.RunWrite([&](storage::SqlConnection& conn) -> Status {
     storage::SqlTransaction txn(conn);
     VAKT_RETURN_IF_ERROR(txn.begin_status());
-    VAKT_ASSIGN_OR_RETURN(auto existing,
-                          conn.Query("SELECT count(*) FROM api_tokens WHERE name = $1 AND "
-                                     "revoked_at = 0",
-                                     {name}));
-    if (existing.at(0).Int(0) > 0) {
+    VAKT_ASSIGN_OR_RETURN(bool exists, HasActiveToken(conn, name));
+    if (exists) {
       return Status::AlreadyExists("an active token named \"" + name +
                                    "\" exists; revoke it first");
     }
@@ -84,11 +94,8 @@ Status TokenService::Revoke(const std::string& name) {
   return database_.RunWrite([&](storage::SqlConnection& conn) -> Status {
     storage::SqlTransaction txn(conn);
     VAKT_RETURN_IF_ERROR(txn.begin_status());
-    VAKT_ASSIGN_OR_RETURN(auto active,
-                          conn.Query("SELECT count(*) FROM api_tokens WHERE name = $1 AND "
-                                     "revoked_at = 0",
-                                     {name}));
-    if (active.at(0).Int(0) == 0) {
+    VAKT_ASSIGN_OR_RETURN(bool active, HasActiveToken(conn, name));
+    if (!active) {
       return Status::NotFound("no active token named \"" + name + "\"");
     }
     VAKT_RETURN_IF_ERROR(
