@@ -174,6 +174,10 @@ Result<RetentionSweepReport> SweepEvidenceRetention(Database& database,
         if (is_held) return Status::FailedPrecondition("legal hold on " + incident);
       }
       for (const std::string& incident : incidents) {
+        // Re-read under the lock: another instance sharing the database may have purged this
+        // blob since the read above, and its purge must not be recorded twice.
+        VAKT_ASSIGN_OR_RETURN(auto purges, RecordsOf(conn, incident, evidence::kPurgeAction));
+        for (const auto& record : purges) purged_in[record.event.digest].insert(incident);
         if (purged_in[sha256].contains(incident)) continue;
         audit::AuditEvent event{actor,
                                 evidence::kPurgeAction,

@@ -5,7 +5,9 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
+#include <thread>
 
 #include "audit/audit_record.h"
 #include "storage/evidence_retention.h"
@@ -92,6 +94,25 @@ TEST_P(EvidenceRetentionContractTest, ExpiredEvidenceIsPurgedAndThePurgeIsAudite
   EXPECT_EQ(store_->ListByIncident("INC-1")->size(), 1u);
   EXPECT_TRUE(Sweep(kT0 + 32 * kDay).purged.empty());  // idempotent: no second purge record
   EXPECT_EQ(Actions("incident/INC-1").size(), 3u);
+}
+
+TEST_P(EvidenceRetentionContractTest, ConcurrentSweepsRecordEachPurgeOnce) {
+  // Two sweepers (two instances on one database, or a scheduled sweep racing POST .../sweep):
+  // each reads before the other writes, so the purge records must be re-checked under the lock.
+  constexpr int kBlobs = 24;
+  for (int i = 0; i < kBlobs; ++i) Capture("INC-9", "expired " + std::to_string(i), kT0);
+  std::vector<std::thread> sweepers;
+  for (int i = 0; i < 2; ++i) {
+    sweepers.emplace_back([this] {
+      auto report = SweepEvidenceRetention(*db_, *blobs_, evidence::DefaultRetentionClasses(),
+                                           "system:retention", kT0 + 1000 * kDay);
+      EXPECT_TRUE(report.ok()) << report.status().ToString();
+    });
+  }
+  for (auto& sweeper : sweepers) sweeper.join();
+  const auto actions = Actions("incident/INC-9");
+  EXPECT_EQ(std::count(actions.begin(), actions.end(), "evidence.purge"), kBlobs);
+  EXPECT_TRUE(Sweep(kT0 + 1001 * kDay).purged.empty());
 }
 
 TEST_P(EvidenceRetentionContractTest, HeldEvidenceIsNeverPurgedUntilTheHoldIsReleased) {
