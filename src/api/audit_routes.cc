@@ -2,7 +2,7 @@
 
 #include <charconv>
 
-#include "api/auth_guard.h"
+#include "api/guarded.h"
 #include "audit/audit_record.h"
 #include "audit/checkpoint.h"
 #include "audit/evidence_bundle.h"
@@ -208,21 +208,10 @@ Response Bundle(const AuditRoutesContext& context, const Request& request,
   return JsonResponse(200, *bundle);
 }
 
-// Guarded checks the caller holds `role` before running handler(request, actor): the log names
-// people and actions, so even reading it needs a token.
-template <typename Handler>
-HttpServer::Handler Guarded(auth::TokenService* tokens, auth::Role role, Handler handler) {
-  return [tokens, role, handler](const Request& request) {
-    Response denied;
-    auto principal = Authorize(*tokens, request, role, denied);
-    if (!principal) return denied;
-    return handler(request, principal->name);
-  };
-}
-
 }  // namespace
 
 void RegisterAuditRoutes(HttpServer& server, const AuditRoutesContext& context) {
+  // Guarded: the log names people and actions, so even reading it needs a token.
   auth::TokenService* tokens = context.tokens;
   server.Route("GET", "/api/v1/audit/records", "audit_records",
                Guarded(tokens, auth::Role::kViewer, [context](const Request& request, const std::string&) {

@@ -1,6 +1,6 @@
 #include "api/drill_routes.h"
 
-#include "api/auth_guard.h"
+#include "api/guarded.h"
 #include "common/json_parse.h"
 
 namespace vakt::api {
@@ -21,48 +21,54 @@ Result<TimeMs> ParseSinceWindow(const Request& request) {
   return window;
 }
 
+namespace {
+
+// DrillBody parses a drill request's JSON body; an empty body is {}.
+Result<nlohmann::json> DrillBody(const Request& request) {
+  JsonLimits limits;
+  limits.max_depth = 4;
+  return ParseJsonStrict(request.body.empty() ? "{}" : request.body, limits);
+}
+
+}  // namespace
+
 void RegisterDrillRoutes(HttpServer& server, const DrillRoutesContext& context) {
   auto* drills = context.drills;
   auto* tokens = context.tokens;
 
-  server.Route("POST", "/api/v1/drills", "drill_start", [drills, tokens](const Request& request) {
-    Response denied;
-    auto principal = Authorize(*tokens, request, auth::Role::kResponder, denied);
-    if (!principal) return denied;
-    JsonLimits limits;
-    limits.max_depth = 4;
-    auto body = ParseJsonStrict(request.body.empty() ? "{}" : request.body, limits);
-    if (!body.ok()) return ProblemResponse(body.status());
-    if (!body->is_object()) return ProblemResponse(400, "body: must be a JSON object");
-    auto runbook = body->find("runbook");
-    if (runbook == body->end() || !runbook->is_string() || runbook->get<std::string>().empty() ||
-        runbook->get<std::string>().size() > 200) {
-      return ProblemResponse(400, "runbook: must be a runbook id");
-    }
-    auto scenario = body->find("scenario");
-    if (scenario != body->end() && !scenario->is_string()) {
-      return ProblemResponse(400, "scenario: must be drift, regression or infra");
-    }
-    std::string chosen = scenario != body->end() ? scenario->get<std::string>() : "drift";
-    auto started = drills->Start(runbook->get<std::string>(), chosen, principal->name);
-    if (!started.ok()) return ProblemResponse(started.status());
-    return JsonResponse(201, *started);
-  });
+  server.Route(
+      "POST", "/api/v1/drills", "drill_start",
+      Guarded(
+          tokens, auth::Role::kResponder,
+          [drills](const Request& request, const std::string& actor) {
+            auto body = DrillBody(request);
+            if (!body.ok()) return ProblemResponse(body.status());
+            if (!body->is_object()) return ProblemResponse(400, "body: must be a JSON object");
+            auto runbook = body->find("runbook");
+            if (runbook == body->end() || !runbook->is_string() ||
+                runbook->get<std::string>().empty() || runbook->get<std::string>().size() > 200) {
+              return ProblemResponse(400, "runbook: must be a runbook id");
+            }
+            auto scenario = body->find("scenario");
+            if (scenario != body->end() && !scenario->is_string()) {
+              return ProblemResponse(400, "scenario: must be drift, regression or infra");
+            }
+            std::string chosen = scenario != body->end() ? scenario->get<std::string>() : "drift";
+            auto started = drills->Start(runbook->get<std::string>(), chosen, actor);
+            if (!started.ok()) return ProblemResponse(started.status());
+            return JsonResponse(201, *started);
+          }));
 
   if (auto* schedules = context.schedules; schedules != nullptr) {
     server.Route("POST", "/api/v1/drills/schedules", "drill_schedule_create",
-                 [schedules, tokens](const Request& request) {
-                   Response denied;
-                   auto principal = Authorize(*tokens, request, auth::Role::kResponder, denied);
-                   if (!principal) return denied;
-                   JsonLimits limits;
-                   limits.max_depth = 4;
-                   auto body = ParseJsonStrict(request.body.empty() ? "{}" : request.body, limits);
-                   if (!body.ok()) return ProblemResponse(body.status());
-                   auto created = schedules->Create(*body, principal->name);
-                   if (!created.ok()) return ProblemResponse(created.status());
-                   return JsonResponse(201, *created);
-                 });
+                 Guarded(tokens, auth::Role::kResponder,
+                         [schedules](const Request& request, const std::string& actor) {
+                           auto body = DrillBody(request);
+                           if (!body.ok()) return ProblemResponse(body.status());
+                           auto created = schedules->Create(*body, actor);
+                           if (!created.ok()) return ProblemResponse(created.status());
+                           return JsonResponse(201, *created);
+                         }));
     server.Route("GET", "/api/v1/drills/schedules", "drill_schedule_list",
                  [schedules](const Request&) {
                    auto listed = schedules->List();
@@ -70,16 +76,15 @@ void RegisterDrillRoutes(HttpServer& server, const DrillRoutesContext& context) 
                    return JsonResponse(200, *listed);
                  });
     server.Route("DELETE", R"(/api/v1/drills/schedules/([0-9]{1,15}))", "drill_schedule_delete",
-                 [schedules, tokens](const Request& request) {
-                   Response denied;
-                   auto principal = Authorize(*tokens, request, auth::Role::kResponder, denied);
-                   if (!principal) return denied;
-                   Status deleted = schedules->Delete(std::stoll(request.path_params.at(0)), principal->name);
-                   if (!deleted.ok()) return ProblemResponse(deleted);
-                   Response response;
-                   response.status = 204;
-                   return response;
-                 });
+                 Guarded(tokens, auth::Role::kResponder,
+                         [schedules](const Request& request, const std::string& actor) {
+                           Status deleted =
+                               schedules->Delete(std::stoll(request.path_params.at(0)), actor);
+                           if (!deleted.ok()) return ProblemResponse(deleted);
+                           Response response;
+                           response.status = 204;
+                           return response;
+                         }));
   }
 
   server.Route("GET", "/api/v1/drills/scoreboard", "drill_scoreboard",

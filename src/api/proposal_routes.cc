@@ -1,6 +1,6 @@
 #include "api/proposal_routes.h"
 
-#include "api/auth_guard.h"
+#include "api/guarded.h"
 #include "common/json_parse.h"
 
 namespace vakt::api {
@@ -31,14 +31,13 @@ void RegisterProposalRoutes(HttpServer& server, const ProposalRoutesContext& con
   auto* tokens = context.tokens;
 
   server.Route("POST", R"(/api/v1/runbooks/([A-Za-z0-9._-]+)/proposals)", "proposal_create",
-               [proposals, tokens](const Request& request) {
-                 Response denied;
-                 auto principal = Authorize(*tokens, request, auth::Role::kResponder, denied);
-                 if (!principal) return denied;
-                 auto body = JsonBody(request);
-                 if (!body.ok()) return ProblemResponse(body.status());
-                 return Answer(proposals->Create(request.path_params.at(0), *body, principal->name), 201);
-               });
+               Guarded(tokens, auth::Role::kResponder,
+                       [proposals](const Request& request, const std::string& actor) {
+                         auto body = JsonBody(request);
+                         if (!body.ok()) return ProblemResponse(body.status());
+                         return Answer(proposals->Create(request.path_params.at(0), *body, actor),
+                                       201);
+                       }));
   server.Route("GET", R"(/api/v1/runbooks/([A-Za-z0-9._-]+)/proposals)", "proposal_list_runbook",
                [proposals](const Request& request) {
                  return Answer(proposals->List(request.path_params.at(0)));
@@ -52,25 +51,21 @@ void RegisterProposalRoutes(HttpServer& server, const ProposalRoutesContext& con
                  return Answer(proposals->Get(*id));
                });
   server.Route("POST", R"(/api/v1/proposals/([0-9]+)/review)", "proposal_review",
-               [proposals, tokens](const Request& request) {
-                 Response denied;
-                 auto principal = Authorize(*tokens, request, auth::Role::kApprover, denied);
-                 if (!principal) return denied;
-                 auto id = ProposalId(request);
-                 if (!id.ok()) return ProblemResponse(id.status());
-                 auto body = JsonBody(request);
-                 if (!body.ok()) return ProblemResponse(body.status());
-                 return Answer(proposals->Review(*id, *body, principal->name));
-               });
+               Guarded(tokens, auth::Role::kApprover,
+                       [proposals](const Request& request, const std::string& actor) {
+                         auto id = ProposalId(request);
+                         if (!id.ok()) return ProblemResponse(id.status());
+                         auto body = JsonBody(request);
+                         if (!body.ok()) return ProblemResponse(body.status());
+                         return Answer(proposals->Review(*id, *body, actor));
+                       }));
   server.Route("POST", R"(/api/v1/proposals/([0-9]+)/apply)", "proposal_apply",
-               [proposals, tokens](const Request& request) {
-                 Response denied;
-                 auto principal = Authorize(*tokens, request, auth::Role::kApprover, denied);
-                 if (!principal) return denied;
-                 auto id = ProposalId(request);
-                 if (!id.ok()) return ProblemResponse(id.status());
-                 return Answer(proposals->Apply(*id, principal->name));
-               });
+               Guarded(tokens, auth::Role::kApprover,
+                       [proposals](const Request& request, const std::string& actor) {
+                         auto id = ProposalId(request);
+                         if (!id.ok()) return ProblemResponse(id.status());
+                         return Answer(proposals->Apply(*id, actor));
+                       }));
 }
 
 }  // namespace vakt::api

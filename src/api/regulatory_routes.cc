@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include "api/auth_guard.h"
+#include "api/guarded.h"
 #include "audit/audit_record.h"
 #include "catalog/catalog.h"
 #include "common/json_parse.h"
@@ -280,16 +280,6 @@ Response Draft(const RegulatoryRoutesContext& context, const Request& request) {
     response.body = draft->markdown;
   }
   return response;
-}
-
-template <typename Handler>
-HttpServer::Handler Guarded(auth::TokenService* tokens, auth::Role role, Handler handler) {
-  return [tokens, role, handler](const Request& request) {
-    Response denied;
-    auto principal = Authorize(*tokens, request, role, denied);
-    if (!principal) return denied;
-    return handler(request, principal->name);
-  };
 }
 
 }  // namespace
