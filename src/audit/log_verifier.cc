@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "audit/audit_record.h"
+#include "audit/canonical_record_scan.h"
 #include "audit/checkpoint.h"
 #include "audit/compact_range.h"
 #include "common/time_format.h"
@@ -133,12 +134,19 @@ Result<VerifyReport> VerifyLog(AuditLeafStore& store, const PublicKey* key,
       std::uint64_t record_seq = 0;
       TimeMs record_time = 0;
       if (options.full_records) {
-        auto record = ParseAuditRecord(leaf.data);
-        if (!record.ok()) {
-          return Status::Corruption(Entry(expected) + ": " + record.status().message());
+        // The one-pass scanner accepts canonical records; anything it refuses goes to the
+        // reference parser, which gives the verdict and the reason.
+        if (auto scanned = ScanCanonicalRecord(leaf.data)) {
+          record_seq = scanned->seq;
+          record_time = scanned->time;
+        } else {
+          auto record = ParseAuditRecord(leaf.data);
+          if (!record.ok()) {
+            return Status::Corruption(Entry(expected) + ": " + record.status().message());
+          }
+          record_seq = record->seq;
+          record_time = record->time;
         }
-        record_seq = record->seq;
-        record_time = record->time;
       } else if (!ScanSeqAndTime(leaf.data, record_seq, record_time)) {
         return Status::Corruption(Entry(expected) + ": record has no readable seq and time");
       }
