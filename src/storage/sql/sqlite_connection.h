@@ -2,6 +2,7 @@
 
 #include <map>
 #include <string>
+#include <vector>
 
 #include "storage/sql/sql_connection.h"
 
@@ -23,9 +24,15 @@ class SqliteConnection final : public SqlConnection {
   std::string Engine() const override { return "sqlite"; }
 
  private:
-  Result<sqlite3_stmt*> Prepare(const std::string& sql);
+  // Prepared is a cached statement with the SQLite index of each "$N" parameter, found once at
+  // prepare time (positions[N-1]; 0 = $N not used by the statement).
+  struct Prepared {
+    sqlite3_stmt* stmt = nullptr;
+    std::vector<int> positions;
+  };
+  Result<const Prepared*> Prepare(const std::string& sql);
   sqlite3* db_;
-  std::map<std::string, sqlite3_stmt*> cache_;
+  std::map<std::string, Prepared, std::less<>> cache_;
 };
 
 }  // namespace vakt::storage
