@@ -4,6 +4,7 @@
 #include <limits>
 
 #include "audit/audit_record.h"
+#include "audit/canonical_record_scan.h"
 #include "common/crypto.h"
 #include "storage/sql_audit_append.h"
 #include "storage/write_transaction.h"
@@ -54,6 +55,37 @@ Result<std::uint64_t> StoredSize(SqlConnection& conn) {
   return rows.empty() ? std::uint64_t{0} : static_cast<std::uint64_t>(rows[0].Int(0)) + 1;
 }
 
+// IndexedColumns are the audit_leaves columns copied out of a record's bytes.
+struct IndexedColumns {
+  TimeMs time = 0;
+  std::string action;
+  std::string subject;
+};
+
+// 64 rows x 6 parameters stays far below SQLite's (999) and PostgreSQL's (65535) limits.
+constexpr size_t kRowsPerInsert = 64;
+
+// InsertLeavesSql is "INSERT ... VALUES ($1, ..., $6), ($7, ...)" for `rows` leaves.
+const std::string& InsertLeavesSql(size_t rows) {
+  static const std::vector<std::string> texts = [] {
+    std::vector<std::string> made(kRowsPerInsert + 1);
+    for (size_t count = 1; count <= kRowsPerInsert; ++count) {
+      std::string sql =
+          "INSERT INTO audit_leaves (seq, time, action, subject, data, leaf_hash) VALUES ";
+      for (size_t row = 0; row < count; ++row) {
+        sql += row == 0 ? "(" : ", (";
+        for (size_t column = 1; column <= 6; ++column) {
+          sql += (column == 1 ? "$" : ", $") + std::to_string(row * 6 + column);
+        }
+        sql += ")";
+      }
+      made[count] = std::move(sql);
+    }
+    return made;
+  }();
+  return texts[rows];
+}
+
 // CodePoints counts UTF-8 code points: substr() counts characters on both engines.
 std::int64_t CodePoints(const std::string& text) {
   std::int64_t count = 0;
@@ -67,16 +99,23 @@ std::int64_t CodePoints(const std::string& text) {
 
 Status SqlAuditLeafStore::AppendLeaves(std::span<const audit::AuditLeaf> leaves) {
   if (leaves.empty()) return Status::Ok();
-  // Parse first: the indexed columns are copies of fields inside the hashed bytes.
-  std::vector<audit::AuditRecord> records;
-  records.reserve(leaves.size());
+  // Read the indexed columns first: they are copies of fields inside the hashed bytes. The
+  // one-pass scanner accepts canonical records; ParseAuditRecord (the reference) decides and
+  // explains anything the scanner refuses.
+  std::vector<IndexedColumns> columns;
+  columns.reserve(leaves.size());
   for (const auto& leaf : leaves) {
+    if (auto scanned = audit::ScanCanonicalRecord(leaf.data)) {
+      columns.push_back({scanned->time, std::move(scanned->action), std::move(scanned->subject)});
+      continue;
+    }
     auto record = audit::ParseAuditRecord(leaf.data);
     if (!record.ok()) {
       return Status::InvalidArgument("audit leaf seq " + std::to_string(leaf.seq) + ": " +
                                      record.status().message());
     }
-    records.push_back(std::move(*record));
+    columns.push_back(
+        {record->time, std::move(record->event.action), std::move(record->event.subject)});
   }
   return RunInWriteTransaction(database_, [&](SqlConnection& conn) -> Status {
     VAKT_RETURN_IF_ERROR(LockAuditAppends(conn));
@@ -86,13 +125,24 @@ Status SqlAuditLeafStore::AppendLeaves(std::span<const audit::AuditLeaf> leaves)
         return Status::FailedPrecondition("append at seq " + std::to_string(leaves[pos].seq) +
                                           " but the log ends at " + std::to_string(size + pos));
       }
-      const audit::AuditRecord& record = records[pos];
-      VAKT_RETURN_IF_ERROR(
-          conn.Query("INSERT INTO audit_leaves (seq, time, action, subject, data, leaf_hash) "
-                     "VALUES ($1, $2, $3, $4, $5, $6)",
-                     {SqlSeq(leaves[pos].seq), record.time, record.event.action,
-                      record.event.subject, leaves[pos].data, HexEncode(leaves[pos].leaf_hash)})
-              .status());
+    }
+    // Multi-row INSERTs of up to kRowsPerInsert rows: one statement per chunk instead of one per
+    // leaf. Both engines cache the statement by its text, so there are at most two shapes per
+    // batch (full chunks and the tail).
+    std::vector<SqlValue> params;
+    for (size_t first = 0; first < leaves.size(); first += kRowsPerInsert) {
+      const size_t rows = std::min(kRowsPerInsert, leaves.size() - first);
+      params.clear();
+      params.reserve(rows * 6);
+      for (size_t pos = first; pos < first + rows; ++pos) {
+        params.emplace_back(SqlSeq(leaves[pos].seq));
+        params.emplace_back(columns[pos].time);
+        params.emplace_back(std::move(columns[pos].action));
+        params.emplace_back(std::move(columns[pos].subject));
+        params.emplace_back(leaves[pos].data);
+        params.emplace_back(HexEncode(leaves[pos].leaf_hash));
+      }
+      VAKT_RETURN_IF_ERROR(conn.Query(InsertLeavesSql(rows), params).status());
     }
     return Status::Ok();
   });
