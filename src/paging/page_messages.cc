@@ -60,20 +60,32 @@ PageTemplates LoadPageTemplates(const std::string& templates_dir) {
   return templates;
 }
 
-nlohmann::json PageContext(const escalation::PageIntent& page, const oncall::User& user,
-                           const PagedIncident& incident) {
-  return {{"reference", "INC-" + std::to_string(incident.id)},
-          {"title", incident.title},
+namespace {
+
+// PageFacts are the page's facts that the webhook payload and the template context both carry,
+// under the same names; each adds its own keys.
+nlohmann::json PageFacts(const escalation::PageIntent& page, const oncall::User& user,
+                         const PagedIncident& incident) {
+  return {{"title", incident.title},
           {"severity", incident.severity},
           {"runbook", incident.runbook_id},
           {"policy", page.policy_id},
           {"level", page.level + 1},
           {"loop", page.loop},
           {"user", user.id},
-          {"user_name", user.name},
           {"via", page.target},
-          {"drill", incident.drill},
-          {"incident_id", incident.id}};
+          {"drill", incident.drill}};
+}
+
+}  // namespace
+
+nlohmann::json PageContext(const escalation::PageIntent& page, const oncall::User& user,
+                           const PagedIncident& incident) {
+  nlohmann::json context = PageFacts(page, user, incident);
+  context["reference"] = "INC-" + std::to_string(incident.id);
+  context["user_name"] = user.name;
+  context["incident_id"] = incident.id;
+  return context;
 }
 
 std::vector<storage::OutboxMessage> PageMessages(const escalation::PageIntent& page,
@@ -88,18 +100,10 @@ std::vector<storage::OutboxMessage> PageMessages(const escalation::PageIntent& p
       "Acknowledge: vakt incident ack {}",
       reference, incident.title, incident.severity, incident.runbook_id, user.name, page.target,
       page.policy_id, page.level + 1, incident.id);
-  nlohmann::json payload = {{"type", "incident.page"},
-                            {"incident", reference},
-                            {"title", incident.title},
-                            {"severity", incident.severity},
-                            {"runbook", incident.runbook_id},
-                            {"policy", page.policy_id},
-                            {"level", page.level + 1},
-                            {"loop", page.loop},
-                            {"user", user.id},
-                            {"via", page.target},
-                            {"drill", incident.drill},
-                            {"text", text}};
+  nlohmann::json payload = PageFacts(page, user, incident);
+  payload["type"] = "incident.page";
+  payload["incident"] = reference;
+  payload["text"] = text;
   std::vector<storage::OutboxMessage> messages;
   int index = 0;
   for (const oncall::PlannedContact& contact : oncall::PlanNotifications(user, page.fired_at)) {
