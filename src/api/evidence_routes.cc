@@ -1,6 +1,7 @@
 #include "api/evidence_routes.h"
 
 #include "api/auth_guard.h"
+#include "api/guarded.h"
 #include "common/json_parse.h"
 #include "common/time_format.h"
 #include "evidence/evidence_store.h"
@@ -53,16 +54,6 @@ Result<std::string> StringField(const nlohmann::json& body, const std::string& n
     return Status::InvalidArgument(name + ": required string");
   }
   return field->get<std::string>();
-}
-
-template <typename Handler>
-HttpServer::Handler Guarded(auth::TokenService* tokens, auth::Role role, Handler handler) {
-  return [tokens, role, handler](const Request& request) {
-    Response denied;
-    auto principal = Authorize(*tokens, request, role, denied);
-    if (!principal) return denied;
-    return handler(request, principal->name);
-  };
 }
 
 Response List(const EvidenceRoutesContext& context, const Request& request,
