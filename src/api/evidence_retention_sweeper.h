@@ -1,12 +1,10 @@
 #pragma once
 
 #include <chrono>
-#include <condition_variable>
-#include <mutex>
 #include <string>
-#include <thread>
 
 #include "api/evidence_routes.h"
+#include "common/periodic_task.h"
 
 namespace vakt::api {
 
@@ -29,13 +27,10 @@ class EvidenceRetentionSweeper {
   void Stop();
 
  private:
-  void Loop();
+  void Sweep();
   const EvidenceRoutesContext context_;
   const EvidenceSweepOptions options_;
-  std::mutex mu_;
-  std::condition_variable wake_;
-  bool stopping_ = false;  // GUARDED_BY(mu_)
-  std::thread thread_;
+  PeriodicTask task_;
 };
 
 }  // namespace vakt::api

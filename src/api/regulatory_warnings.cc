@@ -37,33 +37,21 @@ Result<size_t> SweepRegulatoryWarnings(const RegulatoryRoutesContext& context,
 
 RegulatoryWarner::RegulatoryWarner(RegulatoryRoutesContext context,
                                    RegulatoryWarningOptions options)
-    : context_(std::move(context)), options_(std::move(options)) {}
+    : context_(std::move(context)),
+      options_(std::move(options)),
+      // No recipients: nothing to warn, so the task never starts.
+      task_(options_.to.empty() ? std::chrono::milliseconds{0} : options_.interval,
+            [this] { Sweep(); }) {}
 
 RegulatoryWarner::~RegulatoryWarner() { Stop(); }
 
-void RegulatoryWarner::Start() {
-  if (options_.to.empty() || thread_.joinable()) return;
-  thread_ = std::thread([this] { Loop(); });
-}
+void RegulatoryWarner::Start() { task_.Start(); }
 
-void RegulatoryWarner::Stop() {
-  {
-    std::lock_guard lock(mu_);
-    stopping_ = true;
-  }
-  wake_.notify_all();
-  if (thread_.joinable()) thread_.join();
-}
+void RegulatoryWarner::Stop() { task_.Stop(); }
 
-void RegulatoryWarner::Loop() {
-  std::unique_lock lock(mu_);
-  while (!stopping_) {
-    lock.unlock();
-    auto added = SweepRegulatoryWarnings(context_, options_, context_.clock->NowMs());
-    if (!added.ok()) spdlog::warn("regulatory warnings: {}", added.status().ToString());
-    lock.lock();
-    wake_.wait_for(lock, options_.interval, [this] { return stopping_; });
-  }
+void RegulatoryWarner::Sweep() {
+  auto added = SweepRegulatoryWarnings(context_, options_, context_.clock->NowMs());
+  if (!added.ok()) spdlog::warn("regulatory warnings: {}", added.status().ToString());
 }
 
 }  // namespace vakt::api

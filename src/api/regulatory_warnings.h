@@ -1,13 +1,11 @@
 #pragma once
 
 #include <chrono>
-#include <condition_variable>
-#include <mutex>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "api/regulatory_routes.h"
+#include "common/periodic_task.h"
 #include "compliance/deadline_warnings.h"
 
 namespace vakt::api {
@@ -35,13 +33,10 @@ class RegulatoryWarner {
   void Stop();
 
  private:
-  void Loop();
+  void Sweep();
   const RegulatoryRoutesContext context_;
   const RegulatoryWarningOptions options_;
-  std::mutex mu_;
-  std::condition_variable wake_;
-  bool stopping_ = false;  // GUARDED_BY(mu_)
-  std::thread thread_;
+  PeriodicTask task_;
 };
 
 }  // namespace vakt::api

@@ -29,7 +29,11 @@ nlohmann::json ScheduleToJson(const DrillSchedule& schedule) {
 
 DrillScheduler::DrillScheduler(DrillService& drills, DrillScheduleStore& store, const Clock& clock,
                                DrillSchedulerOptions options)
-    : drills_(drills), store_(store), clock_(clock), options_(std::move(options)) {}
+    : drills_(drills),
+      store_(store),
+      clock_(clock),
+      options_(std::move(options)),
+      task_(options_.poll, [this] { Tick(); }) {}
 
 DrillScheduler::~DrillScheduler() { Stop(); }
 
@@ -73,7 +77,7 @@ Result<nlohmann::json> DrillScheduler::Create(const nlohmann::json& body,
   schedule.next_run_at = NextRunAfter(recurrence, now);
   schedule.created_by = actor;
   VAKT_ASSIGN_OR_RETURN(DrillSchedule created, store_.Create(schedule, now));
-  wake_.notify_all();
+  task_.Wake();  // a schedule due soon is seen now, not after the next poll
   return ScheduleToJson(created);
 }
 
@@ -144,31 +148,13 @@ Result<int> DrillScheduler::RunOnce() {
   return opened;
 }
 
-void DrillScheduler::Start() {
-  std::lock_guard lock(mu_);
-  if (worker_.joinable()) return;
-  stopping_ = false;
-  worker_ = std::thread([this] { Loop(); });
-}
+void DrillScheduler::Start() { task_.Start(); }
 
-void DrillScheduler::Stop() {
-  {
-    std::lock_guard lock(mu_);
-    stopping_ = true;
-  }
-  wake_.notify_all();
-  if (worker_.joinable()) worker_.join();
-}
+void DrillScheduler::Stop() { task_.Stop(); }
 
-void DrillScheduler::Loop() {
-  std::unique_lock lock(mu_);
-  while (!stopping_) {
-    lock.unlock();
-    auto ran = RunOnce();
-    if (!ran.ok()) spdlog::warn("drill scheduler: {}", ran.status().ToString());
-    lock.lock();
-    wake_.wait_for(lock, options_.poll, [this] { return stopping_; });
-  }
+void DrillScheduler::Tick() {
+  auto ran = RunOnce();
+  if (!ran.ok()) spdlog::warn("drill scheduler: {}", ran.status().ToString());
 }
 
 }  // namespace vakt::drill

@@ -1,14 +1,12 @@
 #pragma once
 
 #include <chrono>
-#include <condition_variable>
 #include <cstdint>
-#include <mutex>
 #include <nlohmann/json.hpp>
 #include <string>
-#include <thread>
 
 #include "common/clock.h"
+#include "common/periodic_task.h"
 #include "common/status.h"
 #include "drill/drill_schedule_store.h"
 #include "drill/drill_service.h"
@@ -53,16 +51,13 @@ class DrillScheduler {
 
  private:
   Result<std::int64_t> OpenDrill(const ScheduleRun& run);
-  void Loop();
+  void Tick();
 
   DrillService& drills_;
   DrillScheduleStore& store_;
   const Clock& clock_;
   const DrillSchedulerOptions options_;
-  std::mutex mu_;
-  std::condition_variable wake_;
-  bool stopping_ = false;  // GUARDED_BY(mu_)
-  std::thread worker_;
+  PeriodicTask task_;
 };
 
 // ScheduleToJson renders a stored schedule for the API.
