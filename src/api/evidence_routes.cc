@@ -56,8 +56,7 @@ Result<std::string> StringField(const nlohmann::json& body, const std::string& n
   return field->get<std::string>();
 }
 
-Response List(const EvidenceRoutesContext& context, const Request& request,
-              const std::string& actor) {
+Response List(const EvidenceRoutesContext& context, const Request& request) {
   auto incident = IncidentKey(request);
   if (!incident.ok()) return FieldProblem(incident.status());
   auto records = context.evidence->ListByIncident(*incident);
@@ -81,14 +80,10 @@ Response List(const EvidenceRoutesContext& context, const Request& request,
                                             : recorded_class->second},
                     {"url", "/api/v1/evidence/" + record.sha256}});
   }
-  // Listing evidence metadata is a read of the evidence store too, so it is audited.
-  audit::AuditEvent event{actor,
-                          "evidence.list",
-                          "incident/" + *incident,
-                          {{"count", static_cast<std::int64_t>(records->size())}},
-                          ""};
-  auto recorded = storage::RecordAuditEvent(*context.database, event, context.clock->NowMs());
-  if (!recorded.ok()) return ProblemResponse(recorded.status());
+  // Listing metadata (names, sizes, digests) is not a read of the evidence itself and is not
+  // audited: the console re-lists on every live event of the incident, audit records are live
+  // events, so an audited listing would feed itself (and bury the retro timeline in reads).
+  // Reading the bytes (Read below) and exporting are audited.
   return JsonResponse(
       200, {{"incident", *incident}, {"legal_hold", retention->legal_hold}, {"evidence", list}});
 }
@@ -184,8 +179,8 @@ void RegisterEvidenceRoutes(HttpServer& server, const EvidenceRoutesContext& con
   auth::TokenService* tokens = context.tokens;
   server.Route("GET", R"(/api/v1/incidents/([A-Za-z0-9-]+)/evidence)", "evidence_list",
                Guarded(tokens, auth::Role::kViewer,
-                       [context](const Request& request, const std::string& actor) {
-                         return List(context, request, actor);
+                       [context](const Request& request, const std::string&) {
+                         return List(context, request);
                        }));
   server.Route("GET", R"(/api/v1/evidence/([^/]+))", "evidence_get",
                Guarded(tokens, auth::Role::kViewer,

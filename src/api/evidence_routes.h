@@ -21,7 +21,7 @@ struct EvidenceRoutesContext {
 
 // RegisterEvidenceRoutes adds the evidence store's API (docs/openapi.yaml "evidence"):
 //   GET  /api/v1/incidents/{id}/evidence          captures with retention class and legal hold
-//                                                 (viewer; audited as evidence.list)
+//                                                 (viewer; not audited: metadata only)
 //   GET  /api/v1/evidence/{sha256}                the bytes as an attachment (viewer; audited as
 //                                                 evidence.read before the bytes leave)
 //   PUT  /api/v1/incidents/{id}/evidence/{sha256}/retention  {"class","reason"} (responder)
