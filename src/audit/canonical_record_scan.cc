@@ -2,6 +2,8 @@
 
 #include <chrono>
 
+#include "audit/audit_record.h"
+
 namespace vakt::audit {
 namespace {
 
@@ -288,6 +290,13 @@ std::optional<ScannedRecord> ScanCanonicalRecord(std::string_view data) {
   if (!CanonicalTime(text, record.time)) return std::nullopt;
   if (!scan.Literal(",\"v\":1}") || !scan.AtEnd()) return std::nullopt;
   return record;
+}
+
+Result<ScannedRecord> ReadRecordFields(std::string_view data) {
+  if (auto scanned = ScanCanonicalRecord(data)) return std::move(*scanned);
+  VAKT_ASSIGN_OR_RETURN(AuditRecord record, ParseAuditRecord(data));
+  return ScannedRecord{record.seq, record.time, std::move(record.event.action),
+                       std::move(record.event.subject)};
 }
 
 }  // namespace vakt::audit

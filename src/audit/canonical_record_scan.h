@@ -15,6 +15,7 @@
 #include <string_view>
 
 #include "common/clock.h"
+#include "common/status.h"
 
 namespace vakt::audit {
 
@@ -26,5 +27,9 @@ struct ScannedRecord {
 };
 
 std::optional<ScannedRecord> ScanCanonicalRecord(std::string_view data);
+
+// ReadRecordFields is what the verifier and the SQL store call: the scanner's fields when it
+// accepts, else ParseAuditRecord's (the reference), whose error is returned for a bad record.
+Result<ScannedRecord> ReadRecordFields(std::string_view data);
 
 }  // namespace vakt::audit

@@ -52,7 +52,8 @@ struct OpenedCheckpoint {
 // OpenUnsigned parses a checkpoint note's body without checking its signature.
 Result<Checkpoint> OpenUnsigned(std::string_view note, std::string_view expected_origin) {
   const size_t blank = note.find("\n\n");
-  if (blank == std::string_view::npos) return Status::InvalidArgument("note has no signature block");
+  if (blank == std::string_view::npos)
+    return Status::InvalidArgument("note has no signature block");
   VAKT_ASSIGN_OR_RETURN(Checkpoint checkpoint, ParseCheckpointBody(note.substr(0, blank + 1)));
   if (!expected_origin.empty() && checkpoint.origin != expected_origin) {
     return Status::InvalidArgument("checkpoint origin \"" + checkpoint.origin + "\" is not \"" +
@@ -134,19 +135,12 @@ Result<VerifyReport> VerifyLog(AuditLeafStore& store, const PublicKey* key,
       std::uint64_t record_seq = 0;
       TimeMs record_time = 0;
       if (options.full_records) {
-        // The one-pass scanner accepts canonical records; anything it refuses goes to the
-        // reference parser, which gives the verdict and the reason.
-        if (auto scanned = ScanCanonicalRecord(leaf.data)) {
-          record_seq = scanned->seq;
-          record_time = scanned->time;
-        } else {
-          auto record = ParseAuditRecord(leaf.data);
-          if (!record.ok()) {
-            return Status::Corruption(Entry(expected) + ": " + record.status().message());
-          }
-          record_seq = record->seq;
-          record_time = record->time;
+        auto fields = ReadRecordFields(leaf.data);
+        if (!fields.ok()) {
+          return Status::Corruption(Entry(expected) + ": " + fields.status().message());
         }
+        record_seq = fields->seq;
+        record_time = fields->time;
       } else if (!ScanSeqAndTime(leaf.data, record_seq, record_time)) {
         return Status::Corruption(Entry(expected) + ": record has no readable seq and time");
       }

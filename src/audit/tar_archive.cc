@@ -27,6 +27,11 @@ constexpr std::uint64_t kMaxSize = (std::uint64_t{1} << 33) - 1;
 // Room for a whole name (prefix/name, 256 bytes) even when every byte is escaped as \xNN.
 constexpr size_t kMessageNameBytes = 4 * (kPrefixSize + 1 + kNameSize);
 
+// ForMessage escapes a member name for an error message (names are untrusted bytes).
+std::string ForMessage(const std::string& name) {
+  return PrintableForMessage(name, kMessageNameBytes);
+}
+
 bool ValidName(std::string_view name) {
   if (name.empty() || name.size() > kNameSize || name.front() == '/') return false;
   if (name.find('\0') != std::string_view::npos || name.find('\\') != std::string_view::npos) {
@@ -95,16 +100,14 @@ Result<std::string> WriteTar(const std::vector<TarMember>& members, std::int64_t
   std::set<std::string> seen;
   for (const TarMember& member : members) {
     if (!ValidName(member.name)) {
-      return Status::InvalidArgument("tar member name '" + PrintableForMessage(member.name, kMessageNameBytes) +
+      return Status::InvalidArgument("tar member name '" + ForMessage(member.name) +
                                      "' is not usable");
     }
     if (!seen.insert(member.name).second) {
-      return Status::InvalidArgument("tar member '" + PrintableForMessage(member.name, kMessageNameBytes) +
-                                     "' appears twice");
+      return Status::InvalidArgument("tar member '" + ForMessage(member.name) + "' appears twice");
     }
     if (member.data.size() > kMaxSize) {
-      return Status::InvalidArgument("tar member '" + PrintableForMessage(member.name, kMessageNameBytes) +
-                                     "' is too large");
+      return Status::InvalidArgument("tar member '" + ForMessage(member.name) + "' is too large");
     }
     char header[kBlock] = {};
     std::memcpy(header + kNameOffset, member.name.data(), member.name.size());
@@ -165,8 +168,8 @@ Result<std::vector<TarMember>> ReadTar(std::string_view archive) {
     const std::string prefix = FieldString(header + kPrefixOffset, kPrefixSize);
     if (!prefix.empty()) name = prefix + "/" + name;
     // The name is untrusted bytes (garbage when this is not a tar): escape it for the message.
-    const std::string named = where + " ('" + PrintableForMessage(name, kMessageNameBytes) +
-                              "') at byte " + std::to_string(offset);
+    const std::string named =
+        where + " ('" + ForMessage(name) + "') at byte " + std::to_string(offset);
     std::uint64_t stored_sum = 0;
     if (!ParseOctal(header + kChecksumOffset, kChecksumSize, stored_sum) ||
         stored_sum != HeaderSum(reinterpret_cast<const unsigned char*>(header))) {

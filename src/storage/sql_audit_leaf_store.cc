@@ -55,13 +55,6 @@ Result<std::uint64_t> StoredSize(SqlConnection& conn) {
   return rows.empty() ? std::uint64_t{0} : static_cast<std::uint64_t>(rows[0].Int(0)) + 1;
 }
 
-// IndexedColumns are the audit_leaves columns copied out of a record's bytes.
-struct IndexedColumns {
-  TimeMs time = 0;
-  std::string action;
-  std::string subject;
-};
-
 // 64 rows x 6 parameters stays far below SQLite's (999) and PostgreSQL's (65535) limits.
 constexpr size_t kRowsPerInsert = 64;
 
@@ -99,23 +92,16 @@ std::int64_t CodePoints(const std::string& text) {
 
 Status SqlAuditLeafStore::AppendLeaves(std::span<const audit::AuditLeaf> leaves) {
   if (leaves.empty()) return Status::Ok();
-  // Read the indexed columns first: they are copies of fields inside the hashed bytes. The
-  // one-pass scanner accepts canonical records; ParseAuditRecord (the reference) decides and
-  // explains anything the scanner refuses.
-  std::vector<IndexedColumns> columns;
+  // Read the indexed columns first: they are copies of fields inside the hashed bytes.
+  std::vector<audit::ScannedRecord> columns;
   columns.reserve(leaves.size());
   for (const auto& leaf : leaves) {
-    if (auto scanned = audit::ScanCanonicalRecord(leaf.data)) {
-      columns.push_back({scanned->time, std::move(scanned->action), std::move(scanned->subject)});
-      continue;
-    }
-    auto record = audit::ParseAuditRecord(leaf.data);
-    if (!record.ok()) {
+    auto fields = audit::ReadRecordFields(leaf.data);
+    if (!fields.ok()) {
       return Status::InvalidArgument("audit leaf seq " + std::to_string(leaf.seq) + ": " +
-                                     record.status().message());
+                                     fields.status().message());
     }
-    columns.push_back(
-        {record->time, std::move(record->event.action), std::move(record->event.subject)});
+    columns.push_back(std::move(*fields));
   }
   return RunInWriteTransaction(database_, [&](SqlConnection& conn) -> Status {
     VAKT_RETURN_IF_ERROR(LockAuditAppends(conn));
@@ -183,8 +169,7 @@ Result<std::vector<audit::StoredCheckpoint>> SqlAuditLeafStore::ListCheckpoints(
         SqlRows rows,
         conn.Query("SELECT size, created_at, note FROM audit_checkpoints ORDER BY id", {}));
     for (const auto& row : rows) {
-      checkpoints.push_back(
-          {static_cast<std::uint64_t>(row.Int(0)), row.Int(1), row.Text(2)});
+      checkpoints.push_back({static_cast<std::uint64_t>(row.Int(0)), row.Int(1), row.Text(2)});
     }
     return Status::Ok();
   });
@@ -200,8 +185,8 @@ Result<audit::StoredCheckpoint> SqlAuditLeafStore::LatestCheckpoint() {
         conn.Query("SELECT size, created_at, note FROM audit_checkpoints ORDER BY id DESC LIMIT 1",
                    {}));
     if (!rows.empty()) {
-      latest = audit::StoredCheckpoint{static_cast<std::uint64_t>(rows[0].Int(0)),
-                                       rows[0].Int(1), rows[0].Text(2)};
+      latest = audit::StoredCheckpoint{static_cast<std::uint64_t>(rows[0].Int(0)), rows[0].Int(1),
+                                       rows[0].Text(2)};
     }
     return Status::Ok();
   });
@@ -213,8 +198,7 @@ Result<audit::StoredCheckpoint> SqlAuditLeafStore::LatestCheckpoint() {
 Result<std::vector<audit::AuditLeaf>> SqlAuditLeafStore::FindRecords(
     const AuditRecordQuery& query) {
   std::string sql = "SELECT seq, data, leaf_hash FROM audit_leaves WHERE seq > $1";
-  std::vector<SqlValue> params = {
-      query.after ? SqlSeq(*query.after) : std::int64_t{-1}};
+  std::vector<SqlValue> params = {query.after ? SqlSeq(*query.after) : std::int64_t{-1}};
   std::vector<std::string> matches;
   for (const auto& subject : query.subjects) {
     params.push_back(subject);
