@@ -3,6 +3,9 @@
 #include <httplib.h>
 
 #include <cstdlib>
+#include <iostream>
+
+#include "cli/commands.h"
 
 namespace vakt::cli {
 
@@ -94,8 +97,8 @@ std::string ProblemText(const ApiResponse& response) {
   try {
     auto body = nlohmann::json::parse(response.body);
     if (body.is_object() && body.contains("detail")) {
-      std::string text = "HTTP " + std::to_string(response.status) + ": " +
-                         body["detail"].get<std::string>();
+      std::string text =
+          "HTTP " + std::to_string(response.status) + ": " + body["detail"].get<std::string>();
       if (body.contains("errors")) {
         for (const auto& error : body["errors"]) {
           text += "\n  " + error.value("field", std::string()) + ": " +
@@ -107,6 +110,41 @@ std::string ProblemText(const ApiResponse& response) {
   } catch (const std::exception&) {
   }
   return "HTTP " + std::to_string(response.status) + ": " + response.body;
+}
+
+std::optional<ApiResponse> CallApi(std::string_view command, const std::string& server,
+                                   const std::string& token, std::string_view method,
+                                   const std::string& path, const std::string& body,
+                                   int& exit_code) {
+  auto client = ApiClient::Create(server, token);
+  if (!client.ok()) {
+    std::cerr << command << ": " << client.status().message() << "\n";
+    exit_code = kExitUsage;
+    return std::nullopt;
+  }
+  Result<ApiResponse> response = method == "GET"      ? client->Get(path)
+                                 : method == "PUT"    ? client->Put(path, body)
+                                 : method == "DELETE" ? client->Delete(path)
+                                                      : client->Post(path, body);
+  if (!response.ok()) {
+    std::cerr << command << ": " << response.status().message() << "\n";
+    exit_code = kExitFailure;
+    return std::nullopt;
+  }
+  if (response->status < 200 || response->status >= 300) {
+    std::cerr << command << ": " << ProblemText(*response) << "\n";
+    exit_code = response->status >= 400 && response->status < 500 && response->status != 409
+                    ? kExitUsage
+                    : kExitFailure;
+    return std::nullopt;
+  }
+  exit_code = kExitOk;
+  return std::move(*response);
+}
+
+std::string IncidentRef(std::string id) {
+  const bool digits = !id.empty() && id.find_first_not_of("0123456789") == std::string::npos;
+  return digits ? "INC-" + id : id;
 }
 
 }  // namespace vakt::cli

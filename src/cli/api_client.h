@@ -1,7 +1,9 @@
 #pragma once
 
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
+#include <string_view>
 
 #include "common/status.h"
 
@@ -36,5 +38,18 @@ std::string DefaultServer();
 
 // ProblemText renders an error response (problem+json detail or the raw body) for stderr.
 std::string ProblemText(const ApiResponse& response);
+
+// CallApi sends one request (`method` GET, POST, PUT or DELETE) and returns the 2xx answer.
+// Otherwise it prints "<command>: why" on stderr, sets `exit_code` and returns nullopt: a bad
+// server URL and 4xx answers other than 409 are usage errors (the request was wrong); 409, 5xx
+// and transport errors are failures (the request was fine, the answer is no).
+std::optional<ApiResponse> CallApi(std::string_view command, const std::string& server,
+                                   const std::string& token, std::string_view method,
+                                   const std::string& path, const std::string& body,
+                                   int& exit_code);
+
+// IncidentRef turns the user's "42" into "INC-42", the form the API names incidents by; anything
+// else goes through unchanged (the API answers 400 for what is not an incident id).
+std::string IncidentRef(std::string id);
 
 }  // namespace vakt::cli

@@ -45,10 +45,10 @@ bool DecodeProof(const std::string& text, std::vector<std::string>& out) {
       return false;
     }
     std::string bytes;
-    if (!DecodeHex("--proof element " + std::to_string(element),
-                   text.substr(start, comma == std::string::npos ? std::string::npos
-                                                                 : comma - start),
-                   bytes)) {
+    if (!DecodeHex(
+            "--proof element " + std::to_string(element),
+            text.substr(start, comma == std::string::npos ? std::string::npos : comma - start),
+            bytes)) {
       return false;
     }
     out.push_back(std::move(bytes));
@@ -185,8 +185,9 @@ void AddExport(CLI::App& audit, int& exit_code) {
   cmd->add_option("--server", flags->server, "vakt server URL ($VAKT_SERVER)");
   cmd->add_option("--token", flags->token, "API token ($VAKT_TOKEN)");
   cmd->callback([flags, &exit_code] {
-    auto response = FetchOk("vakt audit", flags->server, flags->token,
-                            "/api/v1/incidents/" + flags->incident + "/audit-bundle", exit_code);
+    auto response =
+        CallApi("vakt audit", flags->server, flags->token, "GET",
+                "/api/v1/incidents/" + flags->incident + "/audit-bundle", "", exit_code);
     if (!response) return;
     nlohmann::json bundle;
     try {
@@ -248,8 +249,8 @@ void AddVerifyBundle(CLI::App& audit, int& exit_code) {
       return;
     }
     std::cout << "valid: " << report->records << " records of " << report->incident
-              << " included in the checkpoint of size " << report->checkpoint_size
-              << " signed by " << report->public_key
+              << " included in the checkpoint of size " << report->checkpoint_size << " signed by "
+              << report->public_key
               << (key ? "" : " (the bundle's own key: pin it with --public-key)") << "\n";
     exit_code = kExitOk;
   });
@@ -258,7 +259,8 @@ void AddVerifyBundle(CLI::App& audit, int& exit_code) {
 }  // namespace
 
 void AddAuditCommands(CLI::App& app, int& exit_code) {
-  auto* audit = app.add_subcommand("audit", "Verify the tamper-evident audit log offline; export evidence bundles");
+  auto* audit = app.add_subcommand(
+      "audit", "Verify the tamper-evident audit log offline; export evidence bundles");
   audit->require_subcommand(1);
   AddVerifyInclusion(*audit, exit_code);
   AddVerifyConsistency(*audit, exit_code);

@@ -28,8 +28,8 @@ void AddIncidentExport(CLI::App& incident, int& exit_code) {
   cmd->add_option("--server", flags->server, "vakt server URL ($VAKT_SERVER)");
   cmd->add_option("--token", flags->token, "API token ($VAKT_TOKEN)");
   cmd->callback([flags, &exit_code] {
-    auto response = FetchOk("vakt incident export", flags->server, flags->token,
-                            "/api/v1/incidents/" + flags->incident + "/export", exit_code);
+    auto response = CallApi("vakt incident export", flags->server, flags->token, "GET",
+                            "/api/v1/incidents/" + flags->incident + "/export", "", exit_code);
     if (!response) return;
     // Check what we received before handing it on: an archive that does not verify is not written.
     auto report = audit::VerifyIncidentExport(response->body);

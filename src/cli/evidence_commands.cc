@@ -22,31 +22,14 @@ struct EvidenceFlags {
   std::string format = "text";
 };
 
-// IncidentRef turns "42" into "INC-42"; anything else goes through (the API answers 400).
-std::string IncidentRef(std::string id) {
-  bool digits = !id.empty() && id.find_first_not_of("0123456789") == std::string::npos;
-  return digits ? "INC-" + id : id;
-}
-
-// Call sends `body` with `method` to `path`; on success returns the parsed answer. Exit codes
-// follow the answer: other 4xx (bad class, missing capture, role) are usage, 5xx failure.
+// Call sends `body` with `method` to `path` (CallApi: its message and exit code on failure) and
+// returns the parsed answer.
 std::optional<nlohmann::json> Call(const EvidenceFlags& flags, const std::string& method,
                                    const std::string& path, const nlohmann::json& body,
                                    int& exit_code) {
-  auto client = ApiClient::Create(flags.server, flags.token);
-  if (!client.ok()) {
-    std::cerr << "vakt evidence: " << client.status().message() << "\n";
-    exit_code = kExitUsage;
-    return std::nullopt;
-  }
   auto response =
-      method == "PUT" ? client->Put(path, body.dump()) : client->Post(path, body.dump());
-  if (!response.ok() || response->status >= 300) {
-    std::cerr << "vakt evidence: "
-              << (response.ok() ? ProblemText(*response) : response.status().message()) << "\n";
-    exit_code = response.ok() && response->status < 500 ? kExitUsage : kExitFailure;
-    return std::nullopt;
-  }
+      CallApi("vakt evidence", flags.server, flags.token, method, path, body.dump(), exit_code);
+  if (!response) return std::nullopt;
   auto answer = nlohmann::json::parse(response->body, nullptr, false);
   if (answer.is_discarded()) {
     std::cerr << "vakt evidence: the server answered with invalid JSON\n";

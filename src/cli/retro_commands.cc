@@ -32,51 +32,23 @@ struct RetroFlags {
   std::string text;
 };
 
-// Send writes `body` with `method` to `path` and prints the server's verdict; the exit code
-// follows the answer (4xx but 409: usage; 409 and the rest: failure).
+// Send writes `body` with `method` to `path` and prints `done` when the server accepts it; the
+// exit code follows the answer (CallApi).
 int Send(const RetroFlags& flags, const std::string& method, const std::string& path,
          const nlohmann::json& body, const std::string& done) {
-  auto client = ApiClient::Create(flags.server, flags.token);
-  if (!client.ok()) {
-    std::cerr << "vakt retro: " << client.status().message() << "\n";
-    return kExitUsage;
-  }
-  auto response =
-      method == "PUT" ? client->Put(path, body.dump()) : client->Post(path, body.dump());
-  if (!response.ok() || response->status >= 300) {
-    std::cerr << "vakt retro: "
-              << (response.ok() ? ProblemText(*response) : response.status().message()) << "\n";
-    return response.ok() && response->status < 500 && response->status != 409 ? kExitUsage
-                                                                              : kExitFailure;
+  int exit_code = kExitOk;
+  if (!CallApi("vakt retro", flags.server, flags.token, method, path, body.dump(), exit_code)) {
+    return exit_code;
   }
   std::cout << done << "\n";
   return kExitOk;
 }
 
-// Fetch GETs `path`; on failure prints the problem and sets `exit_code`.
+// Fetch GETs `path`; on failure CallApi prints the problem and sets `exit_code`.
 std::optional<std::string> Fetch(const RetroFlags& flags, const std::string& path, int& exit_code) {
-  auto client = ApiClient::Create(flags.server, flags.token);
-  if (!client.ok()) {
-    std::cerr << "vakt retro: " << client.status().message() << "\n";
-    exit_code = kExitUsage;
-    return std::nullopt;
-  }
-  auto response = client->Get(path);
-  if (!response.ok() || response->status >= 300) {
-    std::cerr << "vakt retro: "
-              << (response.ok() ? ProblemText(*response) : response.status().message()) << "\n";
-    exit_code = response.ok() && response->status < 500 && response->status != 409 ? kExitUsage
-                                                                                   : kExitFailure;
-    return std::nullopt;
-  }
-  return response->body;
-}
-
-// IncidentRef turns the user's "42" into "INC-42", the form the API names incidents by; anything
-// else goes through unchanged (the API answers 400 for what is not an incident id).
-std::string IncidentRef(std::string id) {
-  bool digits = !id.empty() && id.find_first_not_of("0123456789") == std::string::npos;
-  return digits ? "INC-" + id : id;
+  auto response = CallApi("vakt retro", flags.server, flags.token, "GET", path, "", exit_code);
+  if (!response) return std::nullopt;
+  return std::move(response->body);
 }
 
 std::string Duration(const nlohmann::json& ms) {

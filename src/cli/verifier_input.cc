@@ -51,27 +51,4 @@ bool ReadVerifierInput(std::string_view command, const std::string& path,
   return true;
 }
 
-std::optional<ApiResponse> FetchOk(std::string_view command, const std::string& server,
-                                   const std::string& token, const std::string& path,
-                                   int& exit_code) {
-  auto client = ApiClient::Create(server, token);
-  if (!client.ok()) {
-    std::cerr << command << ": " << client.status().message() << "\n";
-    exit_code = kExitUsage;
-    return std::nullopt;
-  }
-  auto response = client->Get(path);
-  if (!response.ok()) {
-    std::cerr << command << ": " << response.status().message() << "\n";
-    exit_code = kExitFailure;
-    return std::nullopt;
-  }
-  if (response->status != 200) {
-    std::cerr << command << ": " << ProblemText(*response) << "\n";
-    exit_code = response->status == 400 || response->status == 404 ? kExitUsage : kExitFailure;
-    return std::nullopt;
-  }
-  return std::move(*response);
-}
-
 }  // namespace vakt::cli

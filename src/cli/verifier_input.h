@@ -10,9 +10,9 @@
 
 namespace vakt::cli {
 
-// The plumbing shared by the offline verifiers (`vakt audit ...`, `vakt bundle verify`) and the
-// commands that fetch what they verify. Each function prints its failure as "<command>: reason" on
-// stderr, so the caller only picks the exit code.
+// The plumbing shared by the offline verifiers (`vakt audit ...`, `vakt bundle verify`); the
+// commands that fetch what they verify use CallApi (cli/api_client.h). Each function prints its
+// failure as "<command>: reason" on stderr, so the caller only picks the exit code.
 
 // ReadWholeFile returns the bytes of `path`; NotFound when it cannot be read.
 Result<std::string> ReadWholeFile(const std::string& path);
@@ -28,11 +28,5 @@ bool ReadTrustedKey(std::string_view command, const std::string& path,
 bool ReadVerifierInput(std::string_view command, const std::string& path,
                        const std::string& public_key_path, std::string& contents,
                        std::optional<audit::NoteVerifier>& key);
-
-// FetchOk GETs `path` from `server` and returns the 200 answer. Otherwise prints why, sets
-// `exit_code` (usage for a bad server URL or a 400/404 answer, failure else) and returns nullopt.
-std::optional<ApiResponse> FetchOk(std::string_view command, const std::string& server,
-                                   const std::string& token, const std::string& path,
-                                   int& exit_code);
 
 }  // namespace vakt::cli
