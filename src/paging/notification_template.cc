@@ -92,8 +92,12 @@ Status CheckTemplateDirectory(const std::string& templates_dir) {
     moments.push_back({notice, &NoticeContextKeys()});
   const std::filesystem::path dir(templates_dir);
   for (const auto& [moment, keys] : moments) {
-    for (const std::string suffix : {"", ".email", ".slack", ".webhook"}) {
-      const std::filesystem::path path = dir / (moment + suffix + ".mustache");
+    std::vector<std::string> names = {moment + ".mustache"};
+    for (const char* channel : kTemplateChannels) {
+      names.push_back(moment + "." + channel + ".mustache");
+    }
+    for (const std::string& name : names) {
+      const std::filesystem::path path = dir / name;
       std::error_code error;
       if (!std::filesystem::is_regular_file(path, error)) continue;
       std::ifstream file(path);

@@ -11,6 +11,9 @@
 
 namespace vakt::paging {
 
+// kTemplateChannels are the channels a template may be specific to: <moment>.<channel>.mustache.
+inline constexpr const char* kTemplateChannels[] = {"email", "slack", "webhook"};
+
 // CheckTemplateSource checks one notification template before vakt uses it, so a mistake shows up
 // when the file is loaded, naming it, instead of as a page in built-in text or a notice that fails
 // when a responder sends it. The source must parse (no syntax error, no partial), start with a

@@ -53,7 +53,7 @@ PageTemplates LoadPageTemplates(const std::string& templates_dir) {
     return std::string();
   };
   templates.any = read_checked(dir / "page.mustache");
-  for (const char* channel : {"email", "slack", "webhook"}) {
+  for (const char* channel : kTemplateChannels) {
     std::string source = read_checked(dir / (std::string("page.") + channel + ".mustache"));
     if (!source.empty()) templates.by_channel[channel] = std::move(source);
   }
