@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "api/auth_guard.h"
+#include "api/guarded.h"
 #include "paging/people.h"
 
 namespace vakt::api {
@@ -76,32 +77,29 @@ void RegisterCollection(HttpServer& server, paging::PagingService* paging,
     AddOrigin(item, kind.origin(paging->people(), id));
     return JsonResponse(200, item);
   });
-  server.Route(
-      "PUT", item_path, kind.plural + "_put", [paging, tokens, kind](const Request& request) {
-        Response denied;
-        auto principal = Authorize(*tokens, request, auth::Role::kAdmin, denied);
-        if (!principal) return denied;
-        const std::string& id = request.path_params.at(0);
-        auto expected = ExpectedVersion(request);
-        if (!expected.ok()) return ProblemResponse(expected.status());
-        auto version = kind.put(paging->people(), id, request.body, *expected, principal->name);
-        if (!version.ok()) return ProblemResponse(version.status());
-        nlohmann::json item = kind.json(*paging->oncall().Get(), id);
-        if (item.is_null()) item = {{"id", id}};
-        item["source"] = "api";
-        item["version"] = *version;
-        return JsonResponse(200, item);
-      });
+  server.Route("PUT", item_path, kind.plural + "_put",
+               Guarded(tokens, auth::Role::kAdmin,
+                       [paging, kind](const Request& request, const std::string& actor) {
+                         const std::string& id = request.path_params.at(0);
+                         auto expected = ExpectedVersion(request);
+                         if (!expected.ok()) return ProblemResponse(expected.status());
+                         auto version =
+                             kind.put(paging->people(), id, request.body, *expected, actor);
+                         if (!version.ok()) return ProblemResponse(version.status());
+                         nlohmann::json item = kind.json(*paging->oncall().Get(), id);
+                         if (item.is_null()) item = {{"id", id}};
+                         item["source"] = "api";
+                         item["version"] = *version;
+                         return JsonResponse(200, item);
+                       }));
   server.Route("DELETE", item_path, kind.plural + "_delete",
-               [paging, tokens, kind](const Request& request) {
-                 Response denied;
-                 auto principal = Authorize(*tokens, request, auth::Role::kAdmin, denied);
-                 if (!principal) return denied;
-                 const std::string& id = request.path_params.at(0);
-                 Status deleted = kind.remove(paging->people(), id, principal->name);
-                 if (!deleted.ok()) return ProblemResponse(deleted);
-                 return JsonResponse(200, {{"id", id}, {"deleted", true}});
-               });
+               Guarded(tokens, auth::Role::kAdmin,
+                       [paging, kind](const Request& request, const std::string& actor) {
+                         const std::string& id = request.path_params.at(0);
+                         Status deleted = kind.remove(paging->people(), id, actor);
+                         if (!deleted.ok()) return ProblemResponse(deleted);
+                         return JsonResponse(200, {{"id", id}, {"deleted", true}});
+                       }));
 }
 
 template <typename Map>
