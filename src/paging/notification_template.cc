@@ -65,11 +65,9 @@ Result<std::pair<std::string, std::string>> RenderSubjectAndBody(
                         templating::RenderTemplate(body_source, context, options));
   std::replace_if(
       subject.begin(), subject.end(), [](char c) { return c == '\r' || c == '\n'; }, ' ');
-  subject.erase(0, subject.find_first_not_of(' ') == std::string::npos
-                       ? subject.size()
-                       : subject.find_first_not_of(' '));
-  body.erase(0, body.find_first_not_of('\n') == std::string::npos ? body.size()
-                                                                  : body.find_first_not_of('\n'));
+  // Leading spaces of the subject and blank lines before the body are layout, not content.
+  subject.erase(0, std::min(subject.find_first_not_of(' '), subject.size()));
+  body.erase(0, std::min(body.find_first_not_of('\n'), body.size()));
   return std::make_pair(std::move(subject), std::move(body));
 }
 
