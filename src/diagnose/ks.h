@@ -24,6 +24,15 @@ struct KsResult {
 KsResult KsTwoSample(std::span<const double> reference, std::span<const double> current,
                      KsMethod method = KsMethod::kAuto);
 
+// KsTwoSampleUnsorted is KsTwoSample on unsorted samples (both non-empty, NaN-free), with the
+// same result bit for bit, as scipy.stats.ks_2samp takes them. It does not sort: one pass counts
+// both samples into value-range buckets, the CDF difference at each bucket's end bounds every
+// difference inside the bucket, and only the few buckets that could hold the maximum or the
+// minimum are gathered and sorted. Falls back to sorting copies when the data defeats the
+// buckets (a constant or infinite range, or most values in the candidate buckets).
+KsResult KsTwoSampleUnsorted(std::span<const double> reference, std::span<const double> current,
+                             KsMethod method = KsMethod::kAuto);
+
 // KsExactPvalue is scipy's _attempt_exact_2kssamp (two-sided): P(D >= d) under H0 for sample
 // sizes n1, n2; nullopt when the computation is not representable (scipy then switches to
 // asymp). `snapped_d` receives h / lcm.

@@ -13,6 +13,7 @@
 #include "diagnose/pairwise_sum.h"
 #include "diagnose/sort.h"
 #include "diagnose/special_functions.h"
+#include "diagnose/value_range.h"
 
 namespace vakt::diagnose {
 namespace {
@@ -123,6 +124,44 @@ TEST(BinSturgesUnsortedTest, CountsEqualTheSortedSearchsortedCounts) {
   EXPECT_EQ(unsorted.ref_counts, expected.ref_counts);
   EXPECT_EQ(unsorted.cur_counts, expected.cur_counts);
   EXPECT_EQ(unsorted.log2n_plus_1, expected.log2n_plus_1);
+}
+
+TEST(BinSturgesUnsortedTest, TinyAndOddSizedSamplesCountLikeTheSortedPath) {
+  // The histogram counts in four interleaved lanes plus a tail; sizes 1..13 cover every tail
+  // length, and rounding to 0.5 puts values on the edges.
+  std::mt19937_64 rng(5);
+  for (size_t n_ref = 1; n_ref <= 13; ++n_ref) {
+    for (size_t n_cur : {1u, 2u, 3u, 4u, 5u, 11u}) {
+      std::vector<double> ref = Sample(rng, n_ref, 0.0, 0.5);
+      std::vector<double> cur = Sample(rng, n_cur, 0.3, 0.5);
+      std::shuffle(ref.begin(), ref.end(), rng);
+      std::shuffle(cur.begin(), cur.end(), rng);
+      const SturgesBinning unsorted = BinSturgesUnsorted(ref, cur);
+      std::sort(ref.begin(), ref.end());
+      std::sort(cur.begin(), cur.end());
+      const SturgesBinning expected = BinSturges(ref, cur);
+      EXPECT_EQ(unsorted.edges, expected.edges) << n_ref << " " << n_cur;
+      EXPECT_EQ(unsorted.ref_counts, expected.ref_counts) << n_ref << " " << n_cur;
+      EXPECT_EQ(unsorted.cur_counts, expected.cur_counts) << n_ref << " " << n_cur;
+    }
+  }
+}
+
+TEST(PooledRangeTest, FindsTheExtremesOfBothSamplesWhereverTheyAre) {
+  std::vector<double> a = {3, 1, 4, 1, 5, 9, 2};
+  std::vector<double> b = {6, -5, 3};
+  ValueRange range = PooledRange(a, b);
+  EXPECT_EQ(range.min, -5.0);
+  EXPECT_EQ(range.max, 9.0);
+  range = PooledRange(std::vector<double>{7.0}, std::vector<double>{});
+  EXPECT_EQ(range.min, 7.0);
+  EXPECT_EQ(range.max, 7.0);
+  std::vector<double> many(1001, 0.5);
+  many[1000] = -2.0;  // in the tail after the four-lane part
+  many[3] = 8.0;      // in the last lane
+  range = PooledRange(many, many);
+  EXPECT_EQ(range.min, -2.0);
+  EXPECT_EQ(range.max, 8.0);
 }
 
 TEST(BinSturgesUnsortedTest, ConstantDataGetsNumpysUnitWideBin) {

@@ -24,7 +24,9 @@ TEST(SpecialFunctionsTest, NormalCdfMatchesNdtr) {
 }
 
 TEST(SpecialFunctionsTest, ChiSquareSfMatchesScipy) {
-  struct Case { double x, dof, expected; };
+  struct Case {
+    double x, dof, expected;
+  };
   for (const Case& c : std::vector<Case>{{3.5, 4, 0.477878344488724},
                                          {1500.0, 1499, 0.4878601322706867},
                                          {0.01, 20, 1.0},
@@ -62,8 +64,36 @@ TEST(SpecialFunctionsTest, SmirnovWindowedSumEqualsFullSum) {
   }
 }
 
+// Past 2 n d^2 = 800 SmirnovSf returns 0 without summing (Massart's bound); just inside it,
+// the long-double full sum still underflows to 0 too, and just below, both agree.
+TEST(SpecialFunctionsTest, SmirnovUnderflowShortcutAgreesWithTheFullSum) {
+  for (long n : {2000L, 100000L}) {
+    for (double two_n_d2 : {700.0, 801.0, 2000.0}) {
+      const double d = std::sqrt(two_n_d2 / (2.0 * static_cast<double>(n)));
+      const long last = static_cast<long>(std::floor(n * (1.0L - d)));
+      long double full = 0;
+      for (long v = 0; v <= last; ++v) {
+        const long double e = d + static_cast<long double>(v) / n;
+        long double t = std::lgamma(n + 1.0L) - std::lgamma(v + 1.0L) - std::lgamma(n - v + 1.0L) +
+                        std::log(static_cast<long double>(d)) + (v - 1.0L) * std::log(e);
+        if (v < n) t += (n - v) * std::log(1.0L - e);
+        full += std::exp(t);
+      }
+      const double expected = static_cast<double>(full);
+      if (two_n_d2 > 800) {
+        EXPECT_EQ(expected, 0.0) << n << " " << d;
+      }
+      ExpectRelNear(expected, SmirnovSf(n, d),
+                    "smirnov(" + std::to_string(n) + ", " + std::to_string(d) + ")");
+    }
+  }
+}
+
 TEST(SpecialFunctionsTest, KstwoSfCoversEveryRegime) {
-  struct Case { long n; double d, expected; };
+  struct Case {
+    long n;
+    double d, expected;
+  };
   for (const Case& c : std::vector<Case>{{100, 0.05, 0.9532159710635725},      // Durbin
                                          {100, 0.12, 0.1033037490181987},      // Pomeranz
                                          {100, 0.3, 1.7719869892662917e-08},   // 2 x Smirnov
