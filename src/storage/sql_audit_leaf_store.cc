@@ -58,6 +58,17 @@ Result<std::uint64_t> StoredSize(SqlConnection& conn) {
 // 64 rows x 6 parameters stays far below SQLite's (999) and PostgreSQL's (65535) limits.
 constexpr size_t kRowsPerInsert = 64;
 
+// RowsPerInsert is how many leaves one INSERT carries on `conn`'s engine. PostgreSQL: a chunk,
+// since each statement is a round trip. SQLite: one. Inside a transaction SQLite gives a
+// multi-row INSERT a statement journal (the prior content of every page it touches, so that
+// the statement alone can be undone on a constraint failure); with the subject index touched
+// at a different place per row that was about one 4 KiB page per row, spilled to temp files
+// (340k pwrites for 200k leaves). Single-row INSERTs need none, and the statement is cached,
+// so each one costs a reset, six binds and a step. AppendLeaves is all or none either way.
+size_t RowsPerInsert(const SqlConnection& conn) {
+  return conn.Engine() == "sqlite" ? 1 : kRowsPerInsert;
+}
+
 // InsertLeavesSql is "INSERT ... VALUES ($1, ..., $6), ($7, ...)" for `rows` leaves.
 const std::string& InsertLeavesSql(size_t rows) {
   static const std::vector<std::string> texts = [] {
@@ -112,12 +123,13 @@ Status SqlAuditLeafStore::AppendLeaves(std::span<const audit::AuditLeaf> leaves)
                                           " but the log ends at " + std::to_string(size + pos));
       }
     }
-    // Multi-row INSERTs of up to kRowsPerInsert rows: one statement per chunk instead of one per
+    // Multi-row INSERTs of up to RowsPerInsert rows: one statement per chunk instead of one per
     // leaf. Both engines cache the statement by its text, so there are at most two shapes per
     // batch (full chunks and the tail).
     std::vector<SqlValue> params;
-    for (size_t first = 0; first < leaves.size(); first += kRowsPerInsert) {
-      const size_t rows = std::min(kRowsPerInsert, leaves.size() - first);
+    const size_t rows_per_insert = RowsPerInsert(conn);
+    for (size_t first = 0; first < leaves.size(); first += rows_per_insert) {
+      const size_t rows = std::min(rows_per_insert, leaves.size() - first);
       params.clear();
       params.reserve(rows * 6);
       for (size_t pos = first; pos < first + rows; ++pos) {
