@@ -40,19 +40,40 @@ Result<std::string> CanonicalAuditJson(const AuditRecord& record) {
     return Status::InvalidArgument("audit digest must be 64 lowercase hex digits");
   }
   // A default-constructed json (null) means "no details" and is written as {}.
-  const nlohmann::json details = event.details.is_null() ? nlohmann::json::object() : event.details;
-  if (!details.is_object()) return Status::InvalidArgument("audit details must be an object");
-  VAKT_RETURN_IF_ERROR(CheckNoFloats(details));
-  // nlohmann::json keeps object keys in a std::map, so dump() emits them sorted by byte order.
-  nlohmann::json object = {
-      {"v", kAuditRecordVersion},     {"seq", record.seq},
-      {"time", FormatRfc3339(record.time)}, {"actor", event.actor},
-      {"action", event.action},       {"subject", event.subject},
-      {"details", details},
-  };
-  if (!event.digest.empty()) object["digest"] = event.digest;
+  if (!event.details.is_null() && !event.details.is_object()) {
+    return Status::InvalidArgument("audit details must be an object");
+  }
+  VAKT_RETURN_IF_ERROR(CheckNoFloats(event.details));
+  // The record is the object {v, seq, time, actor, action, subject, details[, digest]} as
+  // nlohmann's compact strict dump() writes it: keys in byte order, no spaces. It is written
+  // field by field here rather than built as a json object and dumped, which copied `details`
+  // twice and allocated a map node per field on every append (a fifth of the CPU of a batched
+  // SQLite append). audit_record_test pins these bytes against the object-and-dump form.
   try {
-    return object.dump(-1, ' ', false, nlohmann::json::error_handler_t::strict);
+    const auto dump = [](const nlohmann::json& value) {
+      return value.dump(-1, ' ', false, nlohmann::json::error_handler_t::strict);
+    };
+    std::string out = "{\"action\":";
+    out += dump(event.action);
+    out += ",\"actor\":";
+    out += dump(event.actor);
+    out += ",\"details\":";
+    out += event.details.is_null() ? "{}" : dump(event.details);
+    if (!event.digest.empty()) {
+      out += ",\"digest\":\"";
+      out += event.digest;  // 64 lowercase hex digits, checked above: nothing to escape
+      out += '"';
+    }
+    out += ",\"seq\":";
+    out += std::to_string(record.seq);
+    out += ",\"subject\":";
+    out += dump(event.subject);
+    out += ",\"time\":";
+    out += dump(FormatRfc3339(record.time));
+    out += ",\"v\":";
+    out += std::to_string(kAuditRecordVersion);
+    out += '}';
+    return out;
   } catch (const nlohmann::json::exception& error) {
     return Status::InvalidArgument(std::string("audit record is not valid UTF-8: ") + error.what());
   }
@@ -64,10 +85,12 @@ Result<AuditRecord> ParseAuditRecord(std::string_view canonical_json) {
   const nlohmann::json& object = *parsed;
   if (!object.is_object()) return Status::Corruption("record is not a JSON object");
   for (const auto& [key, value] : object.items()) {
-    if (kFields.find(key) == kFields.end()) return Status::Corruption("record has unknown field " + key);
+    if (kFields.find(key) == kFields.end())
+      return Status::Corruption("record has unknown field " + key);
   }
   auto need = [&object](const char* key, bool ok) -> Status {
-    if (!object.contains(key) || !ok) return Status::Corruption(std::string("record field ") + key + " missing or mistyped");
+    if (!object.contains(key) || !ok)
+      return Status::Corruption(std::string("record field ") + key + " missing or mistyped");
     return Status::Ok();
   };
   VAKT_RETURN_IF_ERROR(need("v", object.contains("v") && object["v"].is_number_unsigned()));
@@ -76,7 +99,8 @@ Result<AuditRecord> ParseAuditRecord(std::string_view canonical_json) {
   for (const char* key : {"time", "actor", "action", "subject"}) {
     VAKT_RETURN_IF_ERROR(need(key, object.contains(key) && object[key].is_string()));
   }
-  VAKT_RETURN_IF_ERROR(need("details", object.contains("details") && object["details"].is_object()));
+  VAKT_RETURN_IF_ERROR(
+      need("details", object.contains("details") && object["details"].is_object()));
   AuditRecord record;
   record.seq = object["seq"].get<std::uint64_t>();
   auto time = ParseRfc3339(object["time"].get<std::string>());

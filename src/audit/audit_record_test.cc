@@ -2,6 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <vector>
+
+#include "common/time_format.h"
+
 namespace vakt::audit {
 namespace {
 
@@ -23,6 +27,55 @@ TEST(AuditRecordTest, CanonicalFormIsSortedCompactUtf8) {
             "{\"action\":\"incident.acknowledge\",\"actor\":\"user:alice\",\"details\":"
             "{\"attempt\":2,\"b\":{\"a\":true,\"z\":1},\"note\":\"on it — ø\"},\"seq\":7,"
             "\"subject\":\"incident/INC-42\",\"time\":\"2025-11-28T01:02:03.456Z\",\"v\":1}");
+}
+
+// The bytes CanonicalAuditJson wrote before it was written field by field: the record built as
+// one nlohmann object and dumped. Every leaf hash ever stored depends on these bytes matching.
+std::string ObjectAndDumpForm(const AuditRecord& record) {
+  const AuditEvent& event = record.event;
+  nlohmann::json object = {
+      {"v", kAuditRecordVersion},
+      {"seq", record.seq},
+      {"time", FormatRfc3339(record.time)},
+      {"actor", event.actor},
+      {"action", event.action},
+      {"subject", event.subject},
+      {"details", event.details.is_null() ? nlohmann::json::object() : event.details},
+  };
+  if (!event.digest.empty()) object["digest"] = event.digest;
+  return object.dump(-1, ' ', false, nlohmann::json::error_handler_t::strict);
+}
+
+TEST(AuditRecordTest, CanonicalFormIsByteForByteTheObjectAndDumpForm) {
+  std::vector<AuditRecord> records;
+  records.push_back(Sample());
+  AuditRecord with_digest = Sample();
+  with_digest.event.digest = std::string(32, 'a') + std::string(32, '0');
+  records.push_back(with_digest);
+  AuditRecord null_details = Sample();
+  null_details.event.details = nullptr;
+  records.push_back(null_details);
+  AuditRecord empty_details = Sample();
+  empty_details.event.details = nlohmann::json::object();
+  empty_details.seq = 18'446'744'073'709'551'615u;
+  empty_details.time = 0;
+  records.push_back(empty_details);
+  AuditRecord escapes = Sample();
+  escapes.event.actor = "user:\"quoted\" \\ back\tslash\n\x01\x1f\x7f";
+  escapes.event.action = "a/b</script>";
+  escapes.event.subject = "incident/ü€😀";
+  escapes.event.details = {{"\u00e9\"k", {1, -2, "x\ny", nullptr, false, {{"deep", {{"z", {}}}}}}},
+                           {"big", 9'007'199'254'740'993},
+                           {"neg", -9'223'372'036'854'775'807LL},
+                           {"", ""}};
+  records.push_back(escapes);
+  for (const AuditRecord& record : records) {
+    auto json = CanonicalAuditJson(record);
+    ASSERT_TRUE(json.ok()) << json.status().ToString();
+    EXPECT_EQ(*json, ObjectAndDumpForm(record));
+    auto parsed = ParseAuditRecord(*json);
+    EXPECT_TRUE(parsed.ok()) << parsed.status().ToString() << " in " << *json;
+  }
 }
 
 TEST(AuditRecordTest, ParseRoundTripsAndDigestIsKept) {
@@ -62,8 +115,8 @@ TEST(AuditRecordTest, InvalidRecordsAreRefused) {
 TEST(AuditRecordTest, NonCanonicalBytesAreCorruption) {
   const std::string good = *CanonicalAuditJson(Sample());
   const std::string cases[] = {
-      good.substr(0, good.size() - 1),                          // truncated
-      " " + good,                                               // whitespace
+      good.substr(0, good.size() - 1),                                // truncated
+      " " + good,                                                     // whitespace
       "{\"v\":1,\"seq\":7" + good.substr(good.find(",\"subject\"")),  // reordered keys, fields lost
       std::string(good).replace(good.find("\"v\":1"), 5, "\"v\":1.0"),
       std::string(good).replace(good.find("\"seq\":7"), 7, "\"seq\":07"),
