@@ -4,19 +4,13 @@
 #include <cctype>
 #include <string>
 
+#include "common/ascii.h"
 #include "common/json_parse.h"
 
 namespace vakt::action {
 namespace {
 
 constexpr char kRedacted[] = "<redacted>";
-
-std::string Lower(std::string_view text) {
-  std::string out(text);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
-}
 
 void RedactJson(nlohmann::json& value) {
   if (value.is_object()) {
@@ -52,16 +46,15 @@ std::string RedactUrl(const std::string& url) {
   if (query == std::string::npos) return out;
   auto fragment = out.find('#', query);
   std::string head = out.substr(0, query + 1);
-  std::string params = out.substr(query + 1, fragment == std::string::npos
-                                                 ? std::string::npos
-                                                 : fragment - query - 1);
+  std::string params = out.substr(
+      query + 1, fragment == std::string::npos ? std::string::npos : fragment - query - 1);
   std::string tail = fragment == std::string::npos ? "" : out.substr(fragment);
   std::string rebuilt;
   size_t start = 0;
   while (start <= params.size()) {
     auto amp = params.find('&', start);
-    std::string pair = params.substr(start, amp == std::string::npos ? std::string::npos
-                                                                     : amp - start);
+    std::string pair =
+        params.substr(start, amp == std::string::npos ? std::string::npos : amp - start);
     auto eq = pair.find('=');
     if (eq != std::string::npos && IsSecretName(pair.substr(0, eq))) {
       pair = pair.substr(0, eq + 1) + kRedacted;
@@ -89,9 +82,12 @@ nlohmann::json DescribeHttp(const HttpAction& http) {
   std::string method = http.method;
   std::transform(method.begin(), method.end(), method.begin(),
                  [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
-  return {{"kind", "http"},       {"method", method},
-          {"url", RedactUrl(http.url)}, {"headers", std::move(headers)},
-          {"body", std::move(body)},    {"timeout_ms", http.timeout_ms}};
+  return {{"kind", "http"},
+          {"method", method},
+          {"url", RedactUrl(http.url)},
+          {"headers", std::move(headers)},
+          {"body", std::move(body)},
+          {"timeout_ms", http.timeout_ms}};
 }
 
 nlohmann::json DescribeCommand(const CommandAction& command) {
@@ -108,10 +104,10 @@ nlohmann::json DescribeCommand(const CommandAction& command) {
 
 bool IsSecretName(std::string_view name) {
   static constexpr std::string_view kMarkers[] = {
-      "authorization", "cookie",     "token",  "secret",    "password", "passwd",
-      "api-key",       "api_key",    "apikey", "credential", "signature", "private-key",
-      "private_key",   "session",    "x-auth"};
-  const std::string lower = Lower(name);
+      "authorization", "cookie",      "token",       "secret",  "password",
+      "passwd",        "api-key",     "api_key",     "apikey",  "credential",
+      "signature",     "private-key", "private_key", "session", "x-auth"};
+  const std::string lower = AsciiLower(name);
   return std::any_of(std::begin(kMarkers), std::end(kMarkers), [&lower](std::string_view marker) {
     return lower.find(marker) != std::string::npos;
   });

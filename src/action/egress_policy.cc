@@ -9,15 +9,10 @@
 #include <charconv>
 #include <cstring>
 
+#include "common/ascii.h"
+
 namespace vakt::action {
 namespace {
-
-std::string Lower(std::string_view text) {
-  std::string out(text);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
-}
 
 bool InNetwork(const IpAddress& address, const IpAddress& network, int prefix_len) {
   if (address.is_v4 != network.is_v4) return false;
@@ -165,7 +160,7 @@ Result<EgressPolicy> EgressPolicy::Parse(const std::vector<std::string>& rules) 
     } else {
       if (prefix_len != -1) return bad("CIDR needs a numeric address");
       if (!ValidHostPattern(target)) return bad("bad host name");
-      rule.host = Lower(target);
+      rule.host = AsciiLower(target);
     }
     policy.rules_.push_back(std::move(rule));
   }
@@ -179,12 +174,12 @@ bool EgressPolicy::IsAlwaysDenied(const IpAddress& address) {
 }
 
 Status EgressPolicy::Check(std::string_view host, const IpAddress& address, int port) const {
-  const std::string where = std::string(host) + " (" + address.ToString() + ") port " +
-                            std::to_string(port);
+  const std::string where =
+      std::string(host) + " (" + address.ToString() + ") port " + std::to_string(port);
   if (IsAlwaysDenied(address)) {
     return Status::PermissionDenied("egress to " + where + " is never allowed");
   }
-  const std::string lower_host = Lower(host);
+  const std::string lower_host = AsciiLower(host);
   for (const Rule& rule : rules_) {
     if (rule.port != 0 && rule.port != port) continue;
     if (rule.is_host) {

@@ -15,19 +15,13 @@
 #include <random>
 #include <thread>
 
+#include "common/ascii.h"
 #include "common/crypto.h"
 
 namespace vakt::action {
 namespace {
 
 constexpr char kIdempotencyHeader[] = "Idempotency-Key";
-
-std::string Lower(std::string_view text) {
-  std::string out(text);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
-}
 
 std::string Trim(std::string_view text) {
   while (!text.empty() && std::isspace(static_cast<unsigned char>(text.front())) != 0) {
@@ -109,7 +103,8 @@ size_t OnHeader(char* data, size_t size, size_t count, void* user) {
   if (line.starts_with("HTTP/")) {
     state->headers.clear();  // a new response (after 100 Continue) starts
   } else if (auto colon = line.find(':'); colon != std::string_view::npos) {
-    state->headers.emplace_back(Lower(Trim(line.substr(0, colon))), Trim(line.substr(colon + 1)));
+    state->headers.emplace_back(AsciiLower(Trim(line.substr(0, colon))),
+                                Trim(line.substr(colon + 1)));
   }
   return size * count;
 }
@@ -189,7 +184,7 @@ Result<ResolvedTarget> HttpExecutor::ResolveTarget(const std::string& url_text) 
   }
   ResolvedTarget target;
   VAKT_ASSIGN_OR_RETURN(target.scheme, UrlPart(url.get(), CURLUPART_SCHEME));
-  target.scheme = Lower(target.scheme);
+  target.scheme = AsciiLower(target.scheme);
   if (target.scheme != "http" && target.scheme != "https") {
     return Status::InvalidArgument("only http and https URLs are allowed, not '" + target.scheme +
                                    "'");
@@ -198,7 +193,7 @@ Result<ResolvedTarget> HttpExecutor::ResolveTarget(const std::string& url_text) 
   if (host.size() > 2 && host.front() == '[' && host.back() == ']') {
     host = host.substr(1, host.size() - 2);
   }
-  target.host = Lower(host);
+  target.host = AsciiLower(host);
   VAKT_ASSIGN_OR_RETURN(std::string port, UrlPart(url.get(), CURLUPART_PORT, CURLU_DEFAULT_PORT));
   target.port = std::atoi(port.c_str());
 
@@ -251,9 +246,9 @@ Result<HttpOutcome> HttpExecutor::Execute(const HttpAction& action,
     if (!IsToken(name) || value.find_first_of(std::string_view("\r\n\0", 3)) != std::string::npos) {
       return Status::InvalidArgument("malformed header '" + name + "'");
     }
-    const std::string lower = Lower(name);
+    const std::string lower = AsciiLower(name);
     // Ours wins: the key must be the one the step store recorded for this execution.
-    if (lower == Lower(kIdempotencyHeader) || lower == "expect" || lower == "host" ||
+    if (lower == AsciiLower(kIdempotencyHeader) || lower == "expect" || lower == "host" ||
         lower == "content-length" || lower == "transfer-encoding") {
       continue;
     }

@@ -4,16 +4,11 @@
 #include <cctype>
 #include <nlohmann/json.hpp>
 
+#include "common/ascii.h"
 #include "common/crypto.h"
 
 namespace vakt::action {
 namespace {
-
-std::string Lower(std::string text) {
-  std::transform(text.begin(), text.end(), text.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return text;
-}
 
 std::string Upper(std::string text) {
   std::transform(text.begin(), text.end(), text.begin(),
@@ -31,7 +26,7 @@ nlohmann::json CanonicalHttp(const HttpAction& http, StringCodec codec) {
   std::vector<std::pair<std::string, std::string>> headers;
   headers.reserve(http.headers.size());
   for (const auto& [name, value] : http.headers) {
-    headers.emplace_back(codec(Lower(name)), codec(value));
+    headers.emplace_back(codec(AsciiLower(name)), codec(value));
   }
   // Stable: repeated headers keep their relative order, which HTTP gives meaning to.
   std::stable_sort(headers.begin(), headers.end(),

@@ -8,6 +8,7 @@
 #include <chrono>
 
 #include "api/problem.h"
+#include "common/ascii.h"
 
 namespace vakt::api {
 namespace {
@@ -24,10 +25,7 @@ Request ToRequest(const httplib::Request& raw) {
   }
   for (const auto& [name, value] : raw.params) request.query.emplace(name, value);
   for (const auto& [name, value] : raw.headers) {
-    std::string lower = name;
-    std::transform(lower.begin(), lower.end(), lower.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    request.headers.emplace(lower, value);
+    request.headers.emplace(AsciiLower(name), value);
   }
   request.body = raw.body;
   request.remote_addr = raw.remote_addr;
@@ -58,10 +56,10 @@ HttpServer::HttpServer(HttpServerOptions options, MetricsRegistry& metrics)
   server_->set_error_handler([](const httplib::Request&, httplib::Response& raw) {
     // Only reached for errors raised by the transport itself (413, 404 without a route...).
     if (!raw.body.empty()) return;
-    WriteResponse(ProblemResponse(raw.status, raw.status == 413
-                                                  ? "request body exceeds the configured limit"
-                                                  : "no such resource"),
-                  raw);
+    WriteResponse(
+        ProblemResponse(raw.status, raw.status == 413 ? "request body exceeds the configured limit"
+                                                      : "no such resource"),
+        raw);
   });
   server_->set_exception_handler(
       [](const httplib::Request& raw, httplib::Response& res, std::exception_ptr error) {
@@ -96,11 +94,16 @@ void HttpServer::Route(const std::string& method, const std::string& pattern,
                     {{"endpoint", endpoint}, {"code", std::to_string(response.status)}})
         .Increment();
   };
-  if (method == "GET") server_->Get(pattern, wrapped);
-  else if (method == "POST") server_->Post(pattern, wrapped);
-  else if (method == "PUT") server_->Put(pattern, wrapped);
-  else if (method == "DELETE") server_->Delete(pattern, wrapped);
-  else if (method == "PATCH") server_->Patch(pattern, wrapped);
+  if (method == "GET")
+    server_->Get(pattern, wrapped);
+  else if (method == "POST")
+    server_->Post(pattern, wrapped);
+  else if (method == "PUT")
+    server_->Put(pattern, wrapped);
+  else if (method == "DELETE")
+    server_->Delete(pattern, wrapped);
+  else if (method == "PATCH")
+    server_->Patch(pattern, wrapped);
 }
 
 void HttpServer::StreamRoute(const std::string& pattern, const std::string& endpoint,
@@ -144,7 +147,8 @@ bool HttpServer::Static(const std::string& mount, const std::string& dir) {
 }
 
 Result<int> HttpServer::Bind(const std::string& host, int port) {
-  int bound = port == 0 ? server_->bind_to_any_port(host) : (server_->bind_to_port(host, port) ? port : -1);
+  int bound =
+      port == 0 ? server_->bind_to_any_port(host) : (server_->bind_to_port(host, port) ? port : -1);
   if (bound < 0) {
     return Status::Unavailable("cannot listen on " + host + ":" + std::to_string(port));
   }

@@ -6,6 +6,8 @@
 #include <cctype>
 #include <charconv>
 
+#include "common/ascii.h"
+
 namespace vakt::oncall {
 namespace {
 
@@ -52,13 +54,15 @@ LocalSeconds UtcMsToLocal(const date::time_zone* zone, TimeMs ms) {
 Result<LocalSeconds> ParseLocalDateTime(std::string_view text) {
   // YYYY-MM-DDTHH:MM[:SS]
   if (text.size() != 16 && text.size() != 19) {
-    return Status::InvalidArgument(fmt::format("expected local time YYYY-MM-DDTHH:MM, got \"{}\"", text));
+    return Status::InvalidArgument(
+        fmt::format("expected local time YYYY-MM-DDTHH:MM, got \"{}\"", text));
   }
   int year = 0, month = 0, day = 0;
   if (text[4] != '-' || text[7] != '-' || (text[10] != 'T' && text[10] != ' ') ||
       !ParseFixedInt(text.substr(0, 4), year) || !ParseFixedInt(text.substr(5, 2), month) ||
       !ParseFixedInt(text.substr(8, 2), day)) {
-    return Status::InvalidArgument(fmt::format("expected local time YYYY-MM-DDTHH:MM, got \"{}\"", text));
+    return Status::InvalidArgument(
+        fmt::format("expected local time YYYY-MM-DDTHH:MM, got \"{}\"", text));
   }
   const date::year_month_day ymd{date::year{year}, date::month{static_cast<unsigned>(month)},
                                  date::day{static_cast<unsigned>(day)}};
@@ -83,13 +87,12 @@ Result<std::chrono::seconds> ParseTimeOfDay(std::string_view text) {
 Result<unsigned> ParseWeekday(std::string_view text) {
   static constexpr std::string_view kNames[] = {"monday", "tuesday",  "wednesday", "thursday",
                                                 "friday", "saturday", "sunday"};
-  std::string lower(text);
-  std::transform(lower.begin(), lower.end(), lower.begin(),
-                 [](unsigned char ch) { return static_cast<char>(std::tolower(ch)); });
+  const std::string lower = AsciiLower(text);
   for (unsigned index = 0; index < 7; ++index) {
     if (lower == kNames[index] || lower == kNames[index].substr(0, 3)) return index;
   }
-  return Status::InvalidArgument(fmt::format("expected a weekday such as monday, got \"{}\"", text));
+  return Status::InvalidArgument(
+      fmt::format("expected a weekday such as monday, got \"{}\"", text));
 }
 
 std::string FormatLocal(const date::time_zone* zone, TimeMs ms) {

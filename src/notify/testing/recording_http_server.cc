@@ -6,6 +6,8 @@
 #include <cctype>
 #include <chrono>
 
+#include "common/ascii.h"
+
 namespace vakt::notify::testing {
 
 RecordingHttpServer::RecordingHttpServer() : server_(std::make_unique<httplib::Server>()) {
@@ -15,10 +17,7 @@ RecordingHttpServer::RecordingHttpServer() : server_(std::make_unique<httplib::S
       std::lock_guard<std::mutex> lock(mu_);
       Request recorded{request.method, request.path, {}, request.body};
       for (const auto& [name, value] : request.headers) {
-        std::string lower = name;
-        std::transform(lower.begin(), lower.end(), lower.begin(),
-                       [](unsigned char ch) { return static_cast<char>(std::tolower(ch)); });
-        recorded.headers[lower] = value;
+        recorded.headers[AsciiLower(name)] = value;
       }
       requests_.push_back(std::move(recorded));
       if (replies_.empty()) {
