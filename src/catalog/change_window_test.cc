@@ -3,15 +3,12 @@
 #include <gtest/gtest.h>
 
 #include "common/time_format.h"
+#include "support/test_time.h"
 
 namespace vakt::catalog {
 namespace {
 
-TimeMs At(const char* rfc3339) {
-  Result<TimeMs> t = ParseRfc3339(rfc3339);
-  EXPECT_TRUE(t.ok()) << rfc3339;
-  return t.ok() ? *t : 0;
-}
+using test_support::At;
 
 ChangeWindow Window(std::initializer_list<int> days, int hour, int minute, TimeMs duration_ms) {
   ChangeWindow window;

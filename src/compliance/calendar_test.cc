@@ -3,15 +3,12 @@
 #include <gtest/gtest.h>
 
 #include "common/time_format.h"
+#include "support/test_time.h"
 
 namespace vakt::compliance {
 namespace {
 
-TimeMs At(const char* rfc3339) {
-  auto parsed = ParseRfc3339(rfc3339);
-  EXPECT_TRUE(parsed.ok()) << rfc3339;
-  return parsed.ok() ? *parsed : 0;
-}
+using test_support::At;
 
 struct ShiftCase {
   const char* name;
@@ -33,8 +30,8 @@ TEST(CalendarTest, DaysAndMonthsKeepLocalWallClockAcrossDstAndMonthEnds) {
        "2026-04-04T09:30:00+02:00"},
       {"oslo 2 days into DST gap moves past it", "Europe/Oslo", "2026-03-27T02:30:00+01:00", 2, 0,
        "2026-03-29T03:30:00+02:00"},
-      {"oslo ambiguous hour takes the earlier instant", "Europe/Oslo",
-       "2026-10-24T02:30:00+02:00", 1, 0, "2026-10-25T02:30:00+02:00"},
+      {"oslo ambiguous hour takes the earlier instant", "Europe/Oslo", "2026-10-24T02:30:00+02:00",
+       1, 0, "2026-10-25T02:30:00+02:00"},
       // America/New_York: EST -> EDT on 2026-03-08 02:00, EDT -> EST on 2026-11-01 02:00.
       {"new york spring forward", "America/New_York", "2026-03-07T08:00:00-05:00", 1, 0,
        "2026-03-08T08:00:00-04:00"},
@@ -42,8 +39,8 @@ TEST(CalendarTest, DaysAndMonthsKeepLocalWallClockAcrossDstAndMonthEnds) {
        "2026-11-04T23:00:00-05:00"},
       {"new york month into DST gap", "America/New_York", "2026-02-08T02:30:00-05:00", 0, 1,
        "2026-03-08T03:30:00-04:00"},
-      {"new york ambiguous 01:30 earlier instant", "America/New_York",
-       "2026-10-01T01:30:00-04:00", 0, 1, "2026-11-01T01:30:00-04:00"},
+      {"new york ambiguous 01:30 earlier instant", "America/New_York", "2026-10-01T01:30:00-04:00",
+       0, 1, "2026-11-01T01:30:00-04:00"},
       // Month ends.
       {"jan 31 + 1 month = feb 28", "Europe/Oslo", "2026-01-31T12:00:00+01:00", 0, 1,
        "2026-02-28T12:00:00+01:00"},
@@ -55,8 +52,8 @@ TEST(CalendarTest, DaysAndMonthsKeepLocalWallClockAcrossDstAndMonthEnds) {
        1, "2026-02-28T00:30:00+01:00"},
       {"dec 31 + 1 month crosses the year", "UTC", "2026-12-31T18:00:00Z", 0, 1,
        "2027-01-31T18:00:00Z"},
-      {"oct 31 + 1 month into standard time", "America/New_York", "2026-10-31T09:00:00-04:00", 0,
-       1, "2026-11-30T09:00:00-05:00"},
+      {"oct 31 + 1 month into standard time", "America/New_York", "2026-10-31T09:00:00-04:00", 0, 1,
+       "2026-11-30T09:00:00-05:00"},
   };
   for (const auto& c : cases) {
     auto got = c.months != 0 ? AddCalendarMonths(At(c.start), c.months, c.zone)

@@ -3,11 +3,12 @@
 #include <gtest/gtest.h>
 
 #include "common/time_format.h"
+#include "support/test_time.h"
 
 namespace vakt::compliance {
 namespace {
 
-TimeMs At(const char* rfc3339) { return *ParseRfc3339(rfc3339); }
+using test_support::At;
 
 IncidentRegulatoryInput Input() {
   IncidentRegulatoryInput input;

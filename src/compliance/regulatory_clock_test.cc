@@ -5,17 +5,14 @@
 #include <sstream>
 
 #include "common/time_format.h"
+#include "support/test_time.h"
 
 namespace vakt::compliance {
 namespace {
 
 constexpr TimeMs kHour = 3600LL * 1000;
 
-TimeMs At(const char* rfc3339) {
-  auto parsed = ParseRfc3339(rfc3339);
-  EXPECT_TRUE(parsed.ok()) << rfc3339;
-  return parsed.ok() ? *parsed : 0;
-}
+using test_support::At;
 
 // C and S build classifications and submissions without spelling out every field.
 Classification C(Regime regime, TimeMs at, bool widespread = false, bool critical = false,
@@ -68,9 +65,8 @@ TEST(RegulatoryClockTest, AiActPeriodsByFlagAcrossDst) {
 
 TEST(RegulatoryClockTest, Nis2HoursAreElapsedAndFinalIsOneCalendarMonthAfterNotification) {
   // Aware 2026-10-24 20:00 Oslo (CEST); the 72 h window spans the fall-back night.
-  ClockInput input{At("2026-10-24T20:00:00+02:00"),
-                   {C(Regime::kNis2, At("2026-10-24T21:00:00+02:00"))},
-                   {}};
+  ClockInput input{
+      At("2026-10-24T20:00:00+02:00"), {C(Regime::kNis2, At("2026-10-24T21:00:00+02:00"))}, {}};
   EXPECT_EQ(Compute(input, "2026-10-24T21:00:00+02:00", "Europe/Oslo"),
             "nis2_early_warning 2026-10-25T18:00:00.000Z due_soon\n"
             "nis2_incident_notification 2026-10-27T18:00:00.000Z pending\n"
@@ -98,8 +94,8 @@ TEST(RegulatoryClockTest, DoraInitialIsFourHoursFromClassificationCappedAt24hFro
   };
   for (const auto& c : cases) {
     ClockInput input{At("2026-03-07T21:00:00-05:00"), {C(Regime::kDora, At(c.classified))}, {}};
-    auto deadlines = ComputeDeadlines(input, At("2026-03-07T21:00:00-05:00"),
-                                      {"America/New_York", 24 * kHour});
+    auto deadlines =
+        ComputeDeadlines(input, At("2026-03-07T21:00:00-05:00"), {"America/New_York", 24 * kHour});
     ASSERT_TRUE(deadlines.ok());
     ASSERT_EQ(deadlines->size(), 3u);
     EXPECT_EQ(FormatRfc3339((*deadlines)[0].due_at), c.want_initial) << c.name;
@@ -107,12 +103,13 @@ TEST(RegulatoryClockTest, DoraInitialIsFourHoursFromClassificationCappedAt24hFro
 }
 
 TEST(RegulatoryClockTest, DoraChainFollowsActualSubmissionsAndClampsMonthEnd) {
-  ClockInput input{At("2026-10-27T08:00:00-04:00"),
-                   {C(Regime::kDora, At("2026-10-27T09:00:00-04:00"))},
-                   {S(Regime::kDora, ReportKind::kDoraInitial, At("2026-10-27T12:00:00-04:00")),
-                    S(Regime::kDora, ReportKind::kDoraIntermediate, At("2026-10-29T10:00:00-04:00")),
-                    // A later updated intermediate report moves the final deadline.
-                    S(Regime::kDora, ReportKind::kDoraIntermediate, At("2026-10-31T10:00:00-04:00"))}};
+  ClockInput input{
+      At("2026-10-27T08:00:00-04:00"),
+      {C(Regime::kDora, At("2026-10-27T09:00:00-04:00"))},
+      {S(Regime::kDora, ReportKind::kDoraInitial, At("2026-10-27T12:00:00-04:00")),
+       S(Regime::kDora, ReportKind::kDoraIntermediate, At("2026-10-29T10:00:00-04:00")),
+       // A later updated intermediate report moves the final deadline.
+       S(Regime::kDora, ReportKind::kDoraIntermediate, At("2026-10-31T10:00:00-04:00"))}};
   EXPECT_EQ(Compute(input, "2026-11-20T00:00:00-05:00", "America/New_York"),
             "dora_initial_notification 2026-10-27T17:00:00.000Z submitted\n"
             "dora_intermediate_report 2026-10-30T16:00:00.000Z submitted\n"

@@ -9,11 +9,12 @@
 #include <sstream>
 
 #include "common/time_format.h"
+#include "support/test_time.h"
 
 namespace vakt::oncall {
 namespace {
 
-TimeMs At(const char* rfc3339) { return ParseRfc3339(rfc3339).value(); }
+using test_support::At;
 
 TEST(ICalExportTest, EscapesTextSpecials) {
   EXPECT_EQ(EscapeICalText("a,b;c\\d\ne\r\nf"), "a\\,b\\;c\\\\d\\ne\\nf");
@@ -48,7 +49,8 @@ std::string RunCommand(const std::string& command) {
   FILE* pipe = popen(command.c_str(), "r");
   if (pipe == nullptr) return "popen failed";
   std::array<char, 512> buffer{};
-  while (std::fgets(buffer.data(), static_cast<int>(buffer.size()), pipe) != nullptr) output += buffer.data();
+  while (std::fgets(buffer.data(), static_cast<int>(buffer.size()), pipe) != nullptr)
+    output += buffer.data();
   const int status = pclose(pipe);
   if (status != 0) output += "exit status " + std::to_string(status);
   return output;
@@ -93,11 +95,10 @@ TEST(ICalExportTest, IndependentParserReadsEventsAndUtcTimes) {
   }
   EXPECT_EQ(last, "events=4") << output;
   // Oslo 09:00 handoffs: CET (08:00Z) until 28 March, CEST (07:00Z) from 29 March.
-  EXPECT_EQ(starts_ends, (std::vector<std::string>{
-                             "2026-03-27T08:00:00Z 2026-03-28T08:00:00Z",
-                             "2026-03-28T08:00:00Z 2026-03-29T07:00:00Z",
-                             "2026-03-29T07:00:00Z 2026-03-30T07:00:00Z",
-                             "2026-03-30T07:00:00Z 2026-03-31T07:00:00Z"}))
+  EXPECT_EQ(starts_ends, (std::vector<std::string>{"2026-03-27T08:00:00Z 2026-03-28T08:00:00Z",
+                                                   "2026-03-28T08:00:00Z 2026-03-29T07:00:00Z",
+                                                   "2026-03-29T07:00:00Z 2026-03-30T07:00:00Z",
+                                                   "2026-03-30T07:00:00Z 2026-03-31T07:00:00Z"}))
       << output;
 }
 

@@ -7,11 +7,12 @@
 
 #include "common/time_format.h"
 #include "oncall/directory.h"
+#include "support/test_time.h"
 
 namespace vakt::oncall {
 namespace {
 
-TimeMs At(const char* rfc3339) { return ParseRfc3339(rfc3339).value(); }
+using test_support::At;
 
 const date::time_zone* Zone(const char* name) { return FindZone(name).value(); }
 
@@ -55,13 +56,16 @@ TEST(ScheduleTest, DailyHandoffsAcrossDstTransitions) {
       // 02:30 does not exist on spring-forward day: the handoff happens at the transition
       // instant (03:00 new local time), see zoned_time.h.
       {"Europe/Oslo", "2026-03-01T02:30", 27, "2026-03-28T01:30:00.000Z", "Sat 02:30 CET"},
-      {"Europe/Oslo", "2026-03-01T02:30", 28, "2026-03-29T01:00:00.000Z", "Sun 02:30 -> 03:00 CEST"},
+      {"Europe/Oslo", "2026-03-01T02:30", 28, "2026-03-29T01:00:00.000Z",
+       "Sun 02:30 -> 03:00 CEST"},
       {"Europe/Oslo", "2026-03-01T02:30", 29, "2026-03-30T00:30:00.000Z", "Mon 02:30 CEST"},
-      {"America/New_York", "2026-03-01T02:30", 7, "2026-03-08T07:00:00.000Z", "Sun 02:30 -> 03:00 EDT"},
+      {"America/New_York", "2026-03-01T02:30", 7, "2026-03-08T07:00:00.000Z",
+       "Sun 02:30 -> 03:00 EDT"},
       // 02:30 happens twice on fall-back day in Oslo (01:30 twice in New York): the first one.
       {"Europe/Oslo", "2026-03-01T02:30", 238, "2026-10-25T00:30:00.000Z", "first 02:30 (CEST)"},
       {"Europe/Oslo", "2026-03-01T02:30", 239, "2026-10-26T01:30:00.000Z", "Mon 02:30 CET"},
-      {"America/New_York", "2026-03-01T01:30", 245, "2026-11-01T05:30:00.000Z", "first 01:30 (EDT)"},
+      {"America/New_York", "2026-03-01T01:30", 245, "2026-11-01T05:30:00.000Z",
+       "first 01:30 (EDT)"},
   };
   for (const HandoffCase& test_case : cases) {
     const Layer layer = DailyLayer(test_case.virtual_start, {"a"});
@@ -129,7 +133,8 @@ TEST(ScheduleTest, LaterLayerWinsInsideItsRestrictionAndEarlierShowsThrough) {
 
 TEST(ScheduleTest, DailyRestrictionLeavesGapsWhenOnlyLayer) {
   Layer layer = DailyLayer("2026-03-02T00:00", {"ada"});
-  layer.restrictions.push_back({Restriction::Kind::kDaily, 0, std::chrono::hours{8}, std::chrono::hours{10}});
+  layer.restrictions.push_back(
+      {Restriction::Kind::kDaily, 0, std::chrono::hours{8}, std::chrono::hours{10}});
   const Schedule schedule = OneLayerSchedule("America/New_York", layer);
   // 08:00-18:00 local, before and after the 8 March change.
   EXPECT_EQ(Render(FinalSchedule(schedule, At("2026-03-07T00:00:00Z"), At("2026-03-09T00:00:00Z"))),
@@ -147,16 +152,20 @@ TEST(ScheduleTest, OverrideReplacesLayersAndOverlappingOverridesStack) {
             "bo 2026-03-02T10:00:00.000Z..2026-03-02T12:00:00.000Z\n"
             "cy 2026-03-02T11:00:00.000Z..2026-03-02T13:00:00.000Z\n"
             "ada 2026-03-02T13:00:00.000Z..2026-03-02T14:00:00.000Z\n");
-  EXPECT_EQ(WhoIsOnCall(schedule, At("2026-03-02T11:30:00Z")), (std::vector<std::string>{"bo", "cy"}));
+  EXPECT_EQ(WhoIsOnCall(schedule, At("2026-03-02T11:30:00Z")),
+            (std::vector<std::string>{"bo", "cy"}));
 }
 
 TEST(ScheduleTest, UsersPerTurnPutsSeveralPeopleOnCall) {
   Layer layer = DailyLayer("2026-03-02T09:00", {"ada", "bo", "cy", "di"});
   layer.users_per_turn = 2;
   const Schedule schedule = OneLayerSchedule("UTC", layer);
-  EXPECT_EQ(WhoIsOnCall(schedule, At("2026-03-02T10:00:00Z")), (std::vector<std::string>{"ada", "bo"}));
-  EXPECT_EQ(WhoIsOnCall(schedule, At("2026-03-03T10:00:00Z")), (std::vector<std::string>{"cy", "di"}));
-  EXPECT_EQ(WhoIsOnCall(schedule, At("2026-03-04T10:00:00Z")), (std::vector<std::string>{"ada", "bo"}));
+  EXPECT_EQ(WhoIsOnCall(schedule, At("2026-03-02T10:00:00Z")),
+            (std::vector<std::string>{"ada", "bo"}));
+  EXPECT_EQ(WhoIsOnCall(schedule, At("2026-03-03T10:00:00Z")),
+            (std::vector<std::string>{"cy", "di"}));
+  EXPECT_EQ(WhoIsOnCall(schedule, At("2026-03-04T10:00:00Z")),
+            (std::vector<std::string>{"ada", "bo"}));
 }
 
 TEST(ScheduleTest, LayerStartAndEndBoundItsEffect) {
@@ -172,10 +181,12 @@ TEST(ScheduleTest, FollowTheSunLayersUseTheirOwnZones) {
   // Oslo covers 08:00-20:00 Oslo time, New York covers 08:00-20:00 New York time on top of it;
   // between 8 and 29 March (US on DST, Europe not) the handover moves in UTC for New York only.
   Layer oslo = DailyLayer("2026-03-02T08:00", {"oslo"});
-  oslo.restrictions.push_back({Restriction::Kind::kDaily, 0, std::chrono::hours{8}, std::chrono::hours{12}});
+  oslo.restrictions.push_back(
+      {Restriction::Kind::kDaily, 0, std::chrono::hours{8}, std::chrono::hours{12}});
   Layer new_york = DailyLayer("2026-03-02T08:00", {"nyc"});
   new_york.time_zone = Zone("America/New_York");
-  new_york.restrictions.push_back({Restriction::Kind::kDaily, 0, std::chrono::hours{8}, std::chrono::hours{12}});
+  new_york.restrictions.push_back(
+      {Restriction::Kind::kDaily, 0, std::chrono::hours{8}, std::chrono::hours{12}});
   Schedule schedule = OneLayerSchedule("Europe/Oslo", oslo);
   schedule.layers.push_back(new_york);
   // 10 March: New York is EDT (UTC-4), Oslo CET (UTC+1). NY 08:00 = 12:00Z.
