@@ -51,10 +51,11 @@ Response PagerDutyAnswer(const Result<ingest::PagerDutyReport>& report, bool cha
                               {"message", "Event object is invalid"},
                               {"errors", report->errors}});
   }
-  if (change) return JsonResponse(202, {{"status", "success"}, {"message", "Change event processed"}});
-  return JsonResponse(202, {{"status", "success"},
-                            {"message", "Event processed"},
-                            {"dedup_key", report->dedup_key}});
+  if (change)
+    return JsonResponse(202, {{"status", "success"}, {"message", "Change event processed"}});
+  return JsonResponse(
+      202,
+      {{"status", "success"}, {"message", "Event processed"}, {"dedup_key", report->dedup_key}});
 }
 
 Result<std::vector<LabelMatcher>> MatchersFrom(const Request& request) {
@@ -121,22 +122,22 @@ void RegisterAlertRoutes(HttpServer& server, const AlertRoutesContext& context) 
     if (!id.ok()) return ProblemResponse(id.status());
     return JsonResponse(201, {{"id", *id}});
   });
-  server.Route("GET", "/api/v1/deployments", "deployments_list",
-               [database](const Request& request) {
-                 auto events = database->alerts().ListChangeEvents(
-                     request.Query("pipeline").value_or(""), 0, 200);
-                 if (!events.ok()) return ProblemResponse(events.status());
-                 nlohmann::json list = nlohmann::json::array();
-                 for (const auto& event : *events) {
-                   list.push_back({{"id", event.id},
-                                   {"pipeline", event.pipeline},
-                                   {"version", event.version},
-                                   {"summary", event.summary},
-                                   {"source", event.source},
-                                   {"timestamp", FormatRfc3339(event.timestamp)}});
-                 }
-                 return JsonResponse(200, {{"deployments", list}});
-               });
+  server.Route(
+      "GET", "/api/v1/deployments", "deployments_list", [database](const Request& request) {
+        auto events =
+            database->alerts().ListChangeEvents(request.Query("pipeline").value_or(""), 0, 200);
+        if (!events.ok()) return ProblemResponse(events.status());
+        nlohmann::json list = nlohmann::json::array();
+        for (const auto& event : *events) {
+          list.push_back({{"id", event.id},
+                          {"pipeline", event.pipeline},
+                          {"version", event.version},
+                          {"summary", event.summary},
+                          {"source", event.source},
+                          {"timestamp", FormatRfc3339(event.timestamp)}});
+        }
+        return JsonResponse(200, {{"deployments", list}});
+      });
 
   // Alertmanager API v2 reads, enough for `amtool alert query` (active alerts only, as AM).
   server.Route("GET", "/api/v2/alerts", "alertmanager_api_list",
@@ -146,17 +147,20 @@ void RegisterAlertRoutes(HttpServer& server, const AlertRoutesContext& context) 
                  storage::AlertQuery query;
                  query.state = storage::AlertQuery::State::kActive;
                  query.now = clock->NowMs();
-                 if (request.Query("active") == "false") return JsonResponse(200, nlohmann::json::array());
+                 if (request.Query("active") == "false")
+                   return JsonResponse(200, nlohmann::json::array());
                  bool more = false;
                  auto alerts = CollectAlerts(database->alerts(), query, *matchers, 100000, more);
                  if (!alerts.ok()) return ProblemResponse(alerts.status());
                  nlohmann::json list = nlohmann::json::array();
-                 for (const auto& alert : *alerts) list.push_back(ingest::AlertToApiJson(alert, query.now));
+                 for (const auto& alert : *alerts)
+                   list.push_back(ingest::AlertToApiJson(alert, query.now));
                  return JsonResponse(200, list);
                });
   server.Route("GET", "/api/v2/status", "alertmanager_status", [context](const Request&) {
     return JsonResponse(
-        200, {{"cluster", {{"name", "vakt"}, {"status", "disabled"}, {"peers", nlohmann::json::array()}}},
+        200, {{"cluster",
+               {{"name", "vakt"}, {"status", "disabled"}, {"peers", nlohmann::json::array()}}},
               {"versionInfo",
                {{"version", context.version},
                 {"branch", "main"},
@@ -170,9 +174,8 @@ void RegisterAlertRoutes(HttpServer& server, const AlertRoutesContext& context) 
   server.Route("GET", "/api/v2/receivers", "alertmanager_receivers", [](const Request&) {
     return JsonResponse(200, nlohmann::json::array({{{"name", "vakt"}}}));
   });
-  server.Route("GET", "/api/v2/silences", "alertmanager_silences", [](const Request&) {
-    return JsonResponse(200, nlohmann::json::array());
-  });
+  server.Route("GET", "/api/v2/silences", "alertmanager_silences",
+               [](const Request&) { return JsonResponse(200, nlohmann::json::array()); });
 
   // vakt's own alert listing: state filter, label matchers, cursor pagination.
   server.Route("GET", "/api/v1/alerts", "alerts_list", [database, clock](const Request& request) {
@@ -181,10 +184,14 @@ void RegisterAlertRoutes(HttpServer& server, const AlertRoutesContext& context) 
     storage::AlertQuery query;
     query.now = clock->NowMs();
     std::string state = request.Query("state").value_or("active");
-    if (state == "active") query.state = storage::AlertQuery::State::kActive;
-    else if (state == "resolved") query.state = storage::AlertQuery::State::kResolved;
-    else if (state == "all") query.state = storage::AlertQuery::State::kAny;
-    else return ProblemResponse(400, "state: must be active, resolved or all");
+    if (state == "active")
+      query.state = storage::AlertQuery::State::kActive;
+    else if (state == "resolved")
+      query.state = storage::AlertQuery::State::kResolved;
+    else if (state == "all")
+      query.state = storage::AlertQuery::State::kAny;
+    else
+      return ProblemResponse(400, "state: must be active, resolved or all");
     size_t limit = 100;
     if (auto raw = request.Query("limit")) {
       try {
@@ -215,8 +222,9 @@ void RegisterAlertRoutes(HttpServer& server, const AlertRoutesContext& context) 
       list.push_back(std::move(item));
     }
     nlohmann::json body = {{"alerts", list}};
-    body["next_cursor"] = more && !alerts->empty() ? nlohmann::json(FingerprintHex(alerts->back().fingerprint))
-                                                   : nlohmann::json(nullptr);
+    body["next_cursor"] = more && !alerts->empty()
+                              ? nlohmann::json(FingerprintHex(alerts->back().fingerprint))
+                              : nlohmann::json(nullptr);
     return JsonResponse(200, body);
   });
 }

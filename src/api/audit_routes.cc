@@ -176,8 +176,8 @@ Response Verify(const AuditRoutesContext& context, const std::string& actor) {
     return ProblemResponse(report.status());
   }
   // Who checked the log, and what they found, is itself on the record.
-  audit::AuditEvent event{actor, "audit.verify", "audit/" + context.origin,
-                          {{"valid", body["valid"]}}, ""};
+  audit::AuditEvent event{
+      actor, "audit.verify", "audit/" + context.origin, {{"valid", body["valid"]}}, ""};
   auto recorded = storage::RecordAuditEvent(*context.database, event, context.clock->NowMs());
   if (!recorded.ok()) return ProblemResponse(recorded.status());
   return JsonResponse(200, body);
@@ -213,41 +213,46 @@ Response Bundle(const AuditRoutesContext& context, const Request& request,
 void RegisterAuditRoutes(HttpServer& server, const AuditRoutesContext& context) {
   // Guarded: the log names people and actions, so even reading it needs a token.
   auth::TokenService* tokens = context.tokens;
-  server.Route("GET", "/api/v1/audit/records", "audit_records",
-               Guarded(tokens, auth::Role::kViewer, [context](const Request& request, const std::string&) {
-                 return Records(context, request);
-               }));
+  server.Route(
+      "GET", "/api/v1/audit/records", "audit_records",
+      Guarded(tokens, auth::Role::kViewer, [context](const Request& request, const std::string&) {
+        return Records(context, request);
+      }));
   // The issue's name for the same listing; both stay, the records name is already in use.
-  server.Route("GET", "/api/v1/audit/entries", "audit_entries",
-               Guarded(tokens, auth::Role::kViewer, [context](const Request& request, const std::string&) {
-                 return Records(context, request);
-               }));
+  server.Route(
+      "GET", "/api/v1/audit/entries", "audit_entries",
+      Guarded(tokens, auth::Role::kViewer, [context](const Request& request, const std::string&) {
+        return Records(context, request);
+      }));
   server.Route("GET", "/api/v1/audit/checkpoint", "audit_checkpoint",
                Guarded(tokens, auth::Role::kViewer, [context](const Request&, const std::string&) {
                  return Checkpoint(context);
                }));
-  server.Route("GET", "/api/v1/audit/public-key", "audit_public_key",
-               [context](const Request&) {
-                 return JsonResponse(200, {{"public_key", context.public_key->VerifierKey()},
-                                           {"name", context.public_key->name()},
-                                           {"algorithm", "ed25519"}});
-               });
-  server.Route("GET", "/api/v1/audit/proof/inclusion", "audit_proof_inclusion",
-               Guarded(tokens, auth::Role::kViewer, [context](const Request& request, const std::string&) {
-                 return InclusionProof(context, request);
-               }));
-  server.Route("GET", "/api/v1/audit/proof/consistency", "audit_proof_consistency",
-               Guarded(tokens, auth::Role::kViewer, [context](const Request& request, const std::string&) {
-                 return ConsistencyProof(context, request);
-               }));
-  server.Route("POST", "/api/v1/audit/verify", "audit_verify",
-               Guarded(tokens, auth::Role::kAdmin, [context](const Request&, const std::string& actor) {
-                 return Verify(context, actor);
-               }));
+  server.Route("GET", "/api/v1/audit/public-key", "audit_public_key", [context](const Request&) {
+    return JsonResponse(200, {{"public_key", context.public_key->VerifierKey()},
+                              {"name", context.public_key->name()},
+                              {"algorithm", "ed25519"}});
+  });
+  server.Route(
+      "GET", "/api/v1/audit/proof/inclusion", "audit_proof_inclusion",
+      Guarded(tokens, auth::Role::kViewer, [context](const Request& request, const std::string&) {
+        return InclusionProof(context, request);
+      }));
+  server.Route(
+      "GET", "/api/v1/audit/proof/consistency", "audit_proof_consistency",
+      Guarded(tokens, auth::Role::kViewer, [context](const Request& request, const std::string&) {
+        return ConsistencyProof(context, request);
+      }));
+  server.Route(
+      "POST", "/api/v1/audit/verify", "audit_verify",
+      Guarded(tokens, auth::Role::kAdmin, [context](const Request&, const std::string& actor) {
+        return Verify(context, actor);
+      }));
   server.Route("GET", R"(/api/v1/incidents/([A-Za-z0-9-]+)/audit-bundle)", "incident_audit_bundle",
-               Guarded(tokens, auth::Role::kViewer, [context](const Request& request, const std::string& actor) {
-                 return Bundle(context, request, actor);
-               }));
+               Guarded(tokens, auth::Role::kViewer,
+                       [context](const Request& request, const std::string& actor) {
+                         return Bundle(context, request, actor);
+                       }));
 }
 
 }  // namespace vakt::api

@@ -59,8 +59,9 @@ std::optional<auth::Principal> Authorize(auth::TokenService& tokens, const Reque
     auto from_session = SessionPrincipal(*sessions, session_id, request, denied);
     if (!from_session) return std::nullopt;
     if (!from_session->Allows(needed)) {
-      denied = ProblemResponse(403, "role " + std::string(auth::RoleName(from_session->role)) +
-                                        " may not do this; " + auth::RoleName(needed) + " required");
+      denied =
+          ProblemResponse(403, "role " + std::string(auth::RoleName(from_session->role)) +
+                                   " may not do this; " + auth::RoleName(needed) + " required");
       return std::nullopt;
     }
     return from_session;

@@ -5,12 +5,6 @@
 namespace vakt::api {
 namespace {
 
-Result<std::int64_t> IncidentId(const Request& request) {
-  auto id = ParseIncidentKey(request.path_params.at(0));
-  if (!id) return Status::InvalidArgument("incident id must look like INC-42");
-  return *id;
-}
-
 constexpr size_t kMaxHistory = 100;
 
 }  // namespace
@@ -24,12 +18,13 @@ void RegisterDiagnoseRoutes(HttpServer& server, const DiagnoseRoutesContext& con
                  Response denied;
                  auto principal = Authorize(*tokens, request, auth::Role::kResponder, denied);
                  if (!principal) return denied;
-                 auto id = IncidentId(request);
+                 auto id = IncidentIdParam(request);
                  if (!id.ok()) return ProblemResponse(id.status());
                  // The section to run is the pinned runbook's; a body may only be empty or {}.
                  if (!request.body.empty() && request.body != "{}") {
-                   return ProblemResponse(400, "body: must be empty; the runbook's "
-                                               "investigate.diagnose section decides what runs");
+                   return ProblemResponse(400,
+                                          "body: must be empty; the runbook's "
+                                          "investigate.diagnose section decides what runs");
                  }
                  auto stored = diagnoses->RunForIncident(*id, principal->name);
                  if (!stored.ok()) return ProblemResponse(stored.status());
@@ -38,7 +33,7 @@ void RegisterDiagnoseRoutes(HttpServer& server, const DiagnoseRoutesContext& con
 
   server.Route("GET", R"(/api/v1/incidents/([A-Za-z0-9-]+)/diagnosis)", "incident_diagnosis",
                [diagnoses](const Request& request) {
-                 auto id = IncidentId(request);
+                 auto id = IncidentIdParam(request);
                  if (!id.ok()) return ProblemResponse(id.status());
                  const std::string all = request.Query("all").value_or("0");
                  if (all != "0" && all != "1" && all != "true" && all != "false") {
@@ -48,7 +43,8 @@ void RegisterDiagnoseRoutes(HttpServer& server, const DiagnoseRoutesContext& con
                    auto list = diagnoses->store().List(*id, kMaxHistory);
                    if (!list.ok()) return ProblemResponse(list.status());
                    nlohmann::json items = nlohmann::json::array();
-                   for (const auto& diagnosis : *list) items.push_back(diagnose::DiagnosisToJson(diagnosis));
+                   for (const auto& diagnosis : *list)
+                     items.push_back(diagnose::DiagnosisToJson(diagnosis));
                    return JsonResponse(200, {{"diagnoses", items}});
                  }
                  auto latest = diagnoses->store().Latest(*id);

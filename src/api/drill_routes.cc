@@ -8,16 +8,21 @@ namespace vakt::api {
 Result<TimeMs> ParseSinceWindow(const Request& request) {
   std::string text = request.Query("since").value_or("30d");
   constexpr TimeMs kMaxWindow = 400LL * 24 * 3600 * 1000;
-  if (text.size() < 2 || text.size() > 8) return Status::InvalidArgument("since: must look like 30d, 12h or 90m");
+  if (text.size() < 2 || text.size() > 8)
+    return Status::InvalidArgument("since: must look like 30d, 12h or 90m");
   char unit = text.back();
   std::string digits = text.substr(0, text.size() - 1);
   if (digits.find_first_not_of("0123456789") != std::string::npos) {
     return Status::InvalidArgument("since: must look like 30d, 12h or 90m");
   }
-  TimeMs scale = unit == 'd' ? 24 * 3600 * 1000 : unit == 'h' ? 3600 * 1000 : unit == 'm' ? 60 * 1000 : 0;
+  TimeMs scale = unit == 'd'   ? 24 * 3600 * 1000
+                 : unit == 'h' ? 3600 * 1000
+                 : unit == 'm' ? 60 * 1000
+                               : 0;
   if (scale == 0) return Status::InvalidArgument("since: unit must be d, h or m");
   TimeMs window = std::stoll(digits) * scale;
-  if (window <= 0 || window > kMaxWindow) return Status::InvalidArgument("since: must be from 1m to 400d");
+  if (window <= 0 || window > kMaxWindow)
+    return Status::InvalidArgument("since: must be from 1m to 400d");
   return window;
 }
 

@@ -177,11 +177,11 @@ nlohmann::json RetentionSweepReportToJson(const storage::RetentionSweepReport& r
 
 void RegisterEvidenceRoutes(HttpServer& server, const EvidenceRoutesContext& context) {
   auth::TokenService* tokens = context.tokens;
-  server.Route("GET", R"(/api/v1/incidents/([A-Za-z0-9-]+)/evidence)", "evidence_list",
-               Guarded(tokens, auth::Role::kViewer,
-                       [context](const Request& request, const std::string&) {
-                         return List(context, request);
-                       }));
+  server.Route(
+      "GET", R"(/api/v1/incidents/([A-Za-z0-9-]+)/evidence)", "evidence_list",
+      Guarded(tokens, auth::Role::kViewer, [context](const Request& request, const std::string&) {
+        return List(context, request);
+      }));
   server.Route("GET", R"(/api/v1/evidence/([^/]+))", "evidence_get",
                Guarded(tokens, auth::Role::kViewer,
                        [context](const Request& request, const std::string& actor) {

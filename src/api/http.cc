@@ -1,6 +1,7 @@
 #include "api/http.h"
 
 #include "api/problem.h"
+#include "model/incident.h"
 
 namespace vakt::api {
 
@@ -41,6 +42,12 @@ Response ProblemResponse(int status, const std::string& detail, const ingest::Fi
 
 Response ProblemResponse(const Status& status) {
   return ProblemResponse(HttpStatusFor(status.code()), status.message());
+}
+
+Result<std::int64_t> IncidentIdParam(const Request& request) {
+  auto id = ParseIncidentKey(request.path_params.at(0));
+  if (!id) return Status::InvalidArgument("incident id must look like INC-42");
+  return *id;
 }
 
 }  // namespace vakt::api

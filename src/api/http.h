@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstdint>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -16,9 +17,9 @@ namespace vakt::api {
 struct Request {
   std::string method;
   std::string path;
-  std::vector<std::string> path_params;              // regex captures of the route pattern
-  std::multimap<std::string, std::string> query;     // decoded query parameters
-  std::multimap<std::string, std::string> headers;   // names lower-cased
+  std::vector<std::string> path_params;             // regex captures of the route pattern
+  std::multimap<std::string, std::string> query;    // decoded query parameters
+  std::multimap<std::string, std::string> headers;  // names lower-cased
   std::string body;
   std::string remote_addr;
 
@@ -41,5 +42,8 @@ Response JsonResponse(int status, const nlohmann::json& body);
 Response ProblemResponse(int status, const std::string& detail,
                          const ingest::FieldErrors& errors = {});
 Response ProblemResponse(const Status& status);
+
+// IncidentIdParam reads the incident of a route whose first capture is "INC-42" or "42".
+Result<std::int64_t> IncidentIdParam(const Request& request);
 
 }  // namespace vakt::api

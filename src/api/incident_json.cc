@@ -26,9 +26,10 @@ nlohmann::json IncidentToJson(const Incident& incident) {
           {"state", IncidentStateName(incident.state)},
           {"group_key", incident.group_key},
           {"group_labels", Labels(incident.group_labels)},
-          {"runbook", {{"id", incident.runbook_id},
-                       {"version", incident.runbook_version},
-                       {"content_hash", incident.runbook_hash}}},
+          {"runbook",
+           {{"id", incident.runbook_id},
+            {"version", incident.runbook_version},
+            {"content_hash", incident.runbook_hash}}},
           {"pipeline", incident.pipeline},
           {"assignee", incident.assignee},
           {"drill", incident.drill},
@@ -42,14 +43,10 @@ nlohmann::json IncidentToJson(const Incident& incident) {
 }
 
 nlohmann::json IncidentEventToJson(const IncidentEvent& event) {
-  return {{"id", event.id},
-          {"time", FormatRfc3339(event.time)},
-          {"actor", event.actor},
-          {"kind", event.kind},
-          {"from_state", event.from_state},
-          {"to_state", event.to_state},
-          {"reason", event.reason},
-          {"details", event.details}};
+  return {
+      {"id", event.id},         {"time", FormatRfc3339(event.time)}, {"actor", event.actor},
+      {"kind", event.kind},     {"from_state", event.from_state},    {"to_state", event.to_state},
+      {"reason", event.reason}, {"details", event.details}};
 }
 
 nlohmann::json AlertSummaryJson(const Alert& alert, TimeMs now) {

@@ -11,12 +11,6 @@ namespace {
 
 using incident::IncidentAction;
 
-Result<std::int64_t> IncidentId(const Request& request) {
-  auto id = ParseIncidentKey(request.path_params.at(0));
-  if (!id) return Status::InvalidArgument("incident id must look like INC-42");
-  return *id;
-}
-
 // ActionBody reads {"reason": "...", "assignee": "...", "text": "..."} (all optional strings).
 Result<std::string> ActionArgument(const Request& request, IncidentAction action) {
   if (request.body.empty()) return std::string();
@@ -126,7 +120,7 @@ void RegisterIncidentRoutes(HttpServer& server, const IncidentRoutesContext& con
 
   server.Route("GET", R"(/api/v1/incidents/([A-Za-z0-9-]+))", "incident_get",
                [incidents, clock](const Request& request) {
-                 auto id = IncidentId(request);
+                 auto id = IncidentIdParam(request);
                  if (!id.ok()) return ProblemResponse(id.status());
                  auto incident = incidents->store().GetIncident(*id);
                  if (!incident.ok()) return ProblemResponse(incident.status());
@@ -142,7 +136,7 @@ void RegisterIncidentRoutes(HttpServer& server, const IncidentRoutesContext& con
 
   server.Route("GET", R"(/api/v1/incidents/([A-Za-z0-9-]+)/events)", "incident_events",
                [incidents](const Request& request) {
-                 auto id = IncidentId(request);
+                 auto id = IncidentIdParam(request);
                  if (!id.ok()) return ProblemResponse(id.status());
                  auto exists = incidents->store().GetIncident(*id);
                  if (!exists.ok()) return ProblemResponse(exists.status());
@@ -167,7 +161,7 @@ void RegisterIncidentRoutes(HttpServer& server, const IncidentRoutesContext& con
                    Response denied;
                    auto principal = Authorize(*tokens, request, auth::Role::kResponder, denied);
                    if (!principal) return denied;
-                   auto id = IncidentId(request);
+                   auto id = IncidentIdParam(request);
                    if (!id.ok()) return ProblemResponse(id.status());
                    auto argument = ActionArgument(request, chosen);
                    if (!argument.ok()) return ProblemResponse(argument.status());

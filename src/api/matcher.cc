@@ -97,10 +97,14 @@ Result<std::vector<LabelMatcher>> LabelMatcher::ParseList(const std::string& raw
 bool LabelMatcher::Matches(const LabelSet& labels) const {
   std::string_view value = LabelValue(labels, name_);
   switch (op_) {
-    case Op::kEqual: return value == value_;
-    case Op::kNotEqual: return value != value_;
-    case Op::kRegex: return RE2::FullMatch(value, *regex_);
-    case Op::kNotRegex: return !RE2::FullMatch(value, *regex_);
+    case Op::kEqual:
+      return value == value_;
+    case Op::kNotEqual:
+      return value != value_;
+    case Op::kRegex:
+      return RE2::FullMatch(value, *regex_);
+    case Op::kNotRegex:
+      return !RE2::FullMatch(value, *regex_);
   }
   return false;
 }

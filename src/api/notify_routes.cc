@@ -14,12 +14,6 @@
 namespace vakt::api {
 namespace {
 
-Result<std::int64_t> IncidentIdOf(const Request& request) {
-  auto id = ParseIncidentKey(request.path_params.at(0));
-  if (!id) return Status::InvalidArgument("incident id must look like INC-42");
-  return *id;
-}
-
 nlohmann::json OptionalTime(std::optional<TimeMs> time) {
   return time ? nlohmann::json(FormatRfc3339(*time)) : nlohmann::json(nullptr);
 }
@@ -75,36 +69,37 @@ void RegisterNotifyRoutes(HttpServer& server, const NotifyRoutesContext& context
   storage::Database* database = context.database;
   auth::TokenService* tokens = context.tokens;
 
-  server.Route(
-      "POST", R"(/api/v1/incidents/([A-Za-z0-9-]+)/notify)", "incident_notify",
-      [incidents, paging, tokens](const Request& request) {
-        Response denied;
-        auto principal = Authorize(*tokens, request, auth::Role::kResponder, denied);
-        if (!principal) return denied;
-        auto id = IncidentIdOf(request);
-        if (!id.ok()) return ProblemResponse(id.status());
-        auto notice = ParseNoticeBody(request.body);
-        if (!notice.ok()) return ProblemResponse(notice.status());
-        auto incident = incidents->store().GetIncident(*id);
-        if (!incident.ok()) return ProblemResponse(incident.status());
-        notice->actor = principal->name;
-        notice->group_interval_ms = GroupIntervalOf(*incidents, *incident);
-        auto result = paging->Notify(*incident, *notice);
-        if (!result.ok()) return ProblemResponse(result.status());
-        if (result->throttled) {
-          return ProblemResponse(429, "template: an update for this incident was sent less than "
-                                      "group_interval ago; next allowed at " +
-                                          FormatRfc3339(result->next_allowed_at));
-        }
-        return JsonResponse(202, {{"incident", incident->Key()},
-                                  {"template", notice->template_name},
-                                  {"subject", result->subject},
-                                  {"enqueued", result->keys}});
-      });
+  server.Route("POST", R"(/api/v1/incidents/([A-Za-z0-9-]+)/notify)", "incident_notify",
+               [incidents, paging, tokens](const Request& request) {
+                 Response denied;
+                 auto principal = Authorize(*tokens, request, auth::Role::kResponder, denied);
+                 if (!principal) return denied;
+                 auto id = IncidentIdParam(request);
+                 if (!id.ok()) return ProblemResponse(id.status());
+                 auto notice = ParseNoticeBody(request.body);
+                 if (!notice.ok()) return ProblemResponse(notice.status());
+                 auto incident = incidents->store().GetIncident(*id);
+                 if (!incident.ok()) return ProblemResponse(incident.status());
+                 notice->actor = principal->name;
+                 notice->group_interval_ms = GroupIntervalOf(*incidents, *incident);
+                 auto result = paging->Notify(*incident, *notice);
+                 if (!result.ok()) return ProblemResponse(result.status());
+                 if (result->throttled) {
+                   return ProblemResponse(
+                       429,
+                       "template: an update for this incident was sent less than "
+                       "group_interval ago; next allowed at " +
+                           FormatRfc3339(result->next_allowed_at));
+                 }
+                 return JsonResponse(202, {{"incident", incident->Key()},
+                                           {"template", notice->template_name},
+                                           {"subject", result->subject},
+                                           {"enqueued", result->keys}});
+               });
 
   server.Route("GET", R"(/api/v1/incidents/([A-Za-z0-9-]+)/pages)", "incident_pages",
                [incidents, database](const Request& request) {
-                 auto id = IncidentIdOf(request);
+                 auto id = IncidentIdParam(request);
                  if (!id.ok()) return ProblemResponse(id.status());
                  auto exists = incidents->store().GetIncident(*id);
                  if (!exists.ok()) return ProblemResponse(exists.status());
@@ -138,55 +133,55 @@ void RegisterNotifyRoutes(HttpServer& server, const NotifyRoutesContext& context
                    }
                    escalations.push_back(std::move(item));
                  }
-                 return JsonResponse(200, {{"incident", exists->Key()},
-                                           {"pages", list},
-                                           {"escalations", escalations}});
+                 return JsonResponse(
+                     200,
+                     {{"incident", exists->Key()}, {"pages", list}, {"escalations", escalations}});
                });
 
-  server.Route("GET", R"(/api/v1/incidents/([A-Za-z0-9-]+)/notifications)",
-               "incident_notifications", [incidents, database](const Request& request) {
-                 auto id = IncidentIdOf(request);
-                 if (!id.ok()) return ProblemResponse(id.status());
-                 auto exists = incidents->store().GetIncident(*id);
-                 if (!exists.ok()) return ProblemResponse(exists.status());
-                 auto rows = storage::ListIncidentNotifications(*database, *id);
-                 if (!rows.ok()) return ProblemResponse(rows.status());
-                 auto attempts = storage::ListIncidentNotificationAttempts(*database, *id);
-                 if (!attempts.ok()) return ProblemResponse(attempts.status());
-                 // Every delivery attempt: who, on which channel, when, with what result.
-                 std::map<std::int64_t, nlohmann::json> attempts_of;
-                 for (const auto& attempt : *attempts) {
-                   attempts_of[attempt.outbox_id].push_back(
-                       {{"attempt", attempt.attempt},
-                        {"recipient", ShownTarget(attempt.recipient)},
-                        {"channel", attempt.channel},
-                        {"started_at", FormatRfc3339(attempt.started_at)},
-                        {"finished_at", FormatRfc3339(attempt.finished_at)},
-                        {"result", attempt.result},
-                        {"error", attempt.error}});
-                 }
-                 nlohmann::json list = nlohmann::json::array();
-                 for (const auto& row : *rows) {
-                   auto found = attempts_of.find(row.id);
-                   list.push_back(
-                       {{"delivery_attempts",
-                         found == attempts_of.end() ? nlohmann::json::array() : found->second},
-                        {"idempotency_key", row.message.idempotency_key},
-                        {"channel", row.message.channel},
-                        {"target", ShownTarget(row.message.target)},
-                        {"subject", row.message.subject},
-                        {"page", row.message.page_key.empty()
-                                     ? nlohmann::json(nullptr)
-                                     : nlohmann::json(row.message.page_key)},
-                        {"state", storage::OutboxStateName(row.state)},
-                        {"attempts", row.attempts},
-                        {"next_attempt_at", FormatRfc3339(row.next_attempt_at)},
-                        {"last_error", row.last_error},
-                        {"created_at", FormatRfc3339(row.created_at)},
-                        {"sent_at", OptionalTime(row.sent_at)}});
-                 }
-                 return JsonResponse(200, {{"incident", exists->Key()}, {"notifications", list}});
-               });
+  server.Route(
+      "GET", R"(/api/v1/incidents/([A-Za-z0-9-]+)/notifications)", "incident_notifications",
+      [incidents, database](const Request& request) {
+        auto id = IncidentIdParam(request);
+        if (!id.ok()) return ProblemResponse(id.status());
+        auto exists = incidents->store().GetIncident(*id);
+        if (!exists.ok()) return ProblemResponse(exists.status());
+        auto rows = storage::ListIncidentNotifications(*database, *id);
+        if (!rows.ok()) return ProblemResponse(rows.status());
+        auto attempts = storage::ListIncidentNotificationAttempts(*database, *id);
+        if (!attempts.ok()) return ProblemResponse(attempts.status());
+        // Every delivery attempt: who, on which channel, when, with what result.
+        std::map<std::int64_t, nlohmann::json> attempts_of;
+        for (const auto& attempt : *attempts) {
+          attempts_of[attempt.outbox_id].push_back(
+              {{"attempt", attempt.attempt},
+               {"recipient", ShownTarget(attempt.recipient)},
+               {"channel", attempt.channel},
+               {"started_at", FormatRfc3339(attempt.started_at)},
+               {"finished_at", FormatRfc3339(attempt.finished_at)},
+               {"result", attempt.result},
+               {"error", attempt.error}});
+        }
+        nlohmann::json list = nlohmann::json::array();
+        for (const auto& row : *rows) {
+          auto found = attempts_of.find(row.id);
+          list.push_back(
+              {{"delivery_attempts",
+                found == attempts_of.end() ? nlohmann::json::array() : found->second},
+               {"idempotency_key", row.message.idempotency_key},
+               {"channel", row.message.channel},
+               {"target", ShownTarget(row.message.target)},
+               {"subject", row.message.subject},
+               {"page", row.message.page_key.empty() ? nlohmann::json(nullptr)
+                                                     : nlohmann::json(row.message.page_key)},
+               {"state", storage::OutboxStateName(row.state)},
+               {"attempts", row.attempts},
+               {"next_attempt_at", FormatRfc3339(row.next_attempt_at)},
+               {"last_error", row.last_error},
+               {"created_at", FormatRfc3339(row.created_at)},
+               {"sent_at", OptionalTime(row.sent_at)}});
+        }
+        return JsonResponse(200, {{"incident", exists->Key()}, {"notifications", list}});
+      });
 }
 
 }  // namespace vakt::api

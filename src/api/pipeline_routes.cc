@@ -83,8 +83,10 @@ Result<std::optional<std::int64_t>> ExpectedVersion(const Request& request) {
   auto header = request.Header("if-match");
   if (!header) return std::optional<std::int64_t>();
   std::string text = *header;
-  if (text.size() >= 2 && text.front() == '"' && text.back() == '"') text = text.substr(1, text.size() - 2);
-  if (text.empty() || text.size() > 18 || text.find_first_not_of("0123456789") != std::string::npos) {
+  if (text.size() >= 2 && text.front() == '"' && text.back() == '"')
+    text = text.substr(1, text.size() - 2);
+  if (text.empty() || text.size() > 18 ||
+      text.find_first_not_of("0123456789") != std::string::npos) {
     return Status::InvalidArgument("If-Match: must be a pipeline version number");
   }
   return std::optional<std::int64_t>(std::stoll(text));
@@ -134,32 +136,33 @@ void RegisterPipelineRoutes(HttpServer& server, const PipelineRoutesContext& con
                  body["version"] = version;
                  return JsonResponse(200, body);
                });
-  server.Route(
-      "PUT", std::string("/api/v1/pipelines/") + kPipelineIdPattern, "pipelines_put",
-      [context, store, tokens, clock](const Request& request) {
-        Response denied;
-        auto principal = Authorize(*tokens, request, auth::Role::kAdmin, denied);
-        if (!principal) return denied;
-        const std::string& id = request.path_params.at(0);
-        if (request.body.size() > kMaxPipelineDocumentBytes) {
-          return ProblemResponse(413, fmt::format("body: pipeline document over {} bytes",
-                                                  kMaxPipelineDocumentBytes));
-        }
-        auto expected = ExpectedVersion(request);
-        if (!expected.ok()) return ProblemResponse(expected.status());
-        auto pipeline = catalog::ParsePipelineDocument(request.body, "body");
-        if (!pipeline.ok()) return ProblemResponse(pipeline.status());
-        if (pipeline->id != id) {
-          return ProblemResponse(400, "body: id \"" + pipeline->id + "\" differs from the path's \"" +
-                                          id + "\"");
-        }
-        auto version = store->PutPipeline(id, request.body, *expected, principal->name, clock->NowMs());
-        if (!version.ok()) return ProblemResponse(version.status());
-        if (Status refreshed = context.refresh_catalog(); !refreshed.ok()) {
-          return ProblemResponse(refreshed.WithContext("stored, but the catalogue was not swapped in"));
-        }
-        return JsonResponse(200, {{"id", id}, {"version", *version}, {"source", "api"}});
-      });
+  server.Route("PUT", std::string("/api/v1/pipelines/") + kPipelineIdPattern, "pipelines_put",
+               [context, store, tokens, clock](const Request& request) {
+                 Response denied;
+                 auto principal = Authorize(*tokens, request, auth::Role::kAdmin, denied);
+                 if (!principal) return denied;
+                 const std::string& id = request.path_params.at(0);
+                 if (request.body.size() > kMaxPipelineDocumentBytes) {
+                   return ProblemResponse(413, fmt::format("body: pipeline document over {} bytes",
+                                                           kMaxPipelineDocumentBytes));
+                 }
+                 auto expected = ExpectedVersion(request);
+                 if (!expected.ok()) return ProblemResponse(expected.status());
+                 auto pipeline = catalog::ParsePipelineDocument(request.body, "body");
+                 if (!pipeline.ok()) return ProblemResponse(pipeline.status());
+                 if (pipeline->id != id) {
+                   return ProblemResponse(400, "body: id \"" + pipeline->id +
+                                                   "\" differs from the path's \"" + id + "\"");
+                 }
+                 auto version = store->PutPipeline(id, request.body, *expected, principal->name,
+                                                   clock->NowMs());
+                 if (!version.ok()) return ProblemResponse(version.status());
+                 if (Status refreshed = context.refresh_catalog(); !refreshed.ok()) {
+                   return ProblemResponse(
+                       refreshed.WithContext("stored, but the catalogue was not swapped in"));
+                 }
+                 return JsonResponse(200, {{"id", id}, {"version", *version}, {"source", "api"}});
+               });
   server.Route("DELETE", std::string("/api/v1/pipelines/") + kPipelineIdPattern, "pipelines_delete",
                [context, store, tokens, clock](const Request& request) {
                  Response denied;

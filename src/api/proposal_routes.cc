@@ -15,7 +15,8 @@ Result<nlohmann::json> JsonBody(const Request& request) {
 
 Result<std::int64_t> ProposalId(const Request& request) {
   const std::string& text = request.path_params.at(0);
-  if (text.empty() || text.size() > 15) return Status::InvalidArgument("proposal: must be a number");
+  if (text.empty() || text.size() > 15)
+    return Status::InvalidArgument("proposal: must be a number");
   return std::stoll(text);
 }
 

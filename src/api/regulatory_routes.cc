@@ -55,13 +55,12 @@ Result<LoadedIncident> LoadIncident(const RegulatoryRoutesContext& context, Inci
     if (!record.ok()) return record.status();
     const auto& event = record->event;
     if (event.action == compliance::kClassifiedAction) {
-      VAKT_ASSIGN_OR_RETURN(auto classification,
-                            compliance::DecodeClassification(event.details, record->time,
-                                                             event.actor));
+      VAKT_ASSIGN_OR_RETURN(auto classification, compliance::DecodeClassification(
+                                                     event.details, record->time, event.actor));
       loaded.input.classifications.push_back(std::move(classification));
     } else if (event.action == compliance::kAwarenessAction) {
-      VAKT_ASSIGN_OR_RETURN(auto change, compliance::DecodeAwarenessRecord(
-                                             event.details, record->time, event.actor));
+      VAKT_ASSIGN_OR_RETURN(
+          auto change, compliance::DecodeAwarenessRecord(event.details, record->time, event.actor));
       loaded.input.became_aware_at = change.became_aware_at;
       loaded.awareness = std::move(change);
     } else if (event.action == compliance::kSubmittedAction) {
@@ -81,9 +80,12 @@ Result<LoadedIncident> Load(const RegulatoryRoutesContext& context, const Reques
 // State is the coarse view the brief asks for: due, overdue or met.
 const char* State(const compliance::Deadline& deadline) {
   switch (deadline.status) {
-    case compliance::DeadlineStatus::kSubmitted: return "met";
-    case compliance::DeadlineStatus::kOverdue: return "overdue";
-    default: return "due";
+    case compliance::DeadlineStatus::kSubmitted:
+      return "met";
+    case compliance::DeadlineStatus::kOverdue:
+      return "overdue";
+    default:
+      return "due";
   }
 }
 
@@ -95,8 +97,8 @@ Result<nlohmann::json> ClocksJson(const RegulatoryRoutesContext& context,
                                          loaded.input, context.clock->NowMs(), options));
   nlohmann::json list = nlohmann::json::array();
   for (const auto& deadline : clocks.deadlines) {
-    const bool assumed = std::find(clocks.assumed.begin(), clocks.assumed.end(),
-                                   deadline.regime) != clocks.assumed.end();
+    const bool assumed = std::find(clocks.assumed.begin(), clocks.assumed.end(), deadline.regime) !=
+                         clocks.assumed.end();
     nlohmann::json item = {{"regime", compliance::RegimeName(deadline.regime)},
                            {"obligation", compliance::ReportKindName(deadline.report)},
                            {"due_at", FormatRfc3339(deadline.due_at)},
@@ -106,8 +108,9 @@ Result<nlohmann::json> ClocksJson(const RegulatoryRoutesContext& context,
                            {"basis", deadline.basis},
                            {"classification", assumed ? "assumed" : "recorded"},
                            {"submitted_late", deadline.submitted_late}};
-    item["submitted_at"] = deadline.submitted_at ? nlohmann::json(FormatRfc3339(*deadline.submitted_at))
-                                                 : nlohmann::json(nullptr);
+    item["submitted_at"] = deadline.submitted_at
+                               ? nlohmann::json(FormatRfc3339(*deadline.submitted_at))
+                               : nlohmann::json(nullptr);
     list.push_back(std::move(item));
   }
   nlohmann::json regimes = nlohmann::json::array();
@@ -115,20 +118,20 @@ Result<nlohmann::json> ClocksJson(const RegulatoryRoutesContext& context,
     regimes.push_back({{"regime", compliance::RegimeName(entry.regime)},
                        {"effective_from", entry.effective_from}});
   }
-  return nlohmann::json{{"incident", loaded.incident.Key()},
-                        {"pipeline", loaded.incident.pipeline},
-                        {"pipeline_regimes", regimes},
-                        {"became_aware_at", FormatRfc3339(loaded.input.became_aware_at)},
-                        {"became_aware",
-                         loaded.awareness
-                             ? nlohmann::json{{"source", "recorded"},
-                                              {"actor", loaded.awareness->actor},
-                                              {"reason", loaded.awareness->reason},
-                                              {"recorded_at",
-                                               FormatRfc3339(loaded.awareness->recorded_at)}}
-                             : nlohmann::json{{"source", "incident_opened"}}},
-                        {"time_zone", context.time_zone},
-                        {"clocks", list}};
+  return nlohmann::json{
+      {"incident", loaded.incident.Key()},
+      {"pipeline", loaded.incident.pipeline},
+      {"pipeline_regimes", regimes},
+      {"became_aware_at", FormatRfc3339(loaded.input.became_aware_at)},
+      {"became_aware",
+       loaded.awareness
+           ? nlohmann::json{{"source", "recorded"},
+                            {"actor", loaded.awareness->actor},
+                            {"reason", loaded.awareness->reason},
+                            {"recorded_at", FormatRfc3339(loaded.awareness->recorded_at)}}
+           : nlohmann::json{{"source", "incident_opened"}}},
+      {"time_zone", context.time_zone},
+      {"clocks", list}};
 }
 
 Response Clocks(const RegulatoryRoutesContext& context, const Request& request) {
@@ -224,7 +227,8 @@ compliance::IncidentFacts Facts(const RegulatoryRoutesContext& context, const In
   if (events.ok()) {
     for (const auto& event : *events) {
       std::string what = event.kind;
-      if (!event.to_state.empty() && event.to_state != event.from_state) what += " → " + event.to_state;
+      if (!event.to_state.empty() && event.to_state != event.from_state)
+        what += " → " + event.to_state;
       if (!event.actor.empty()) what += " by " + event.actor;
       if (!event.reason.empty()) what += ": " + event.reason;
       facts.timeline.push_back({event.time, what});
@@ -297,11 +301,11 @@ Result<std::vector<compliance::DeadlineWarning>> DueRegulatoryWarnings(
 
 void RegisterRegulatoryRoutes(HttpServer& server, const RegulatoryRoutesContext& context) {
   auth::TokenService* tokens = context.tokens;
-  server.Route("GET", R"(/api/v1/incidents/([A-Za-z0-9-]+)/regulatory)", "incident_regulatory",
-               Guarded(tokens, auth::Role::kViewer,
-                       [context](const Request& request, const std::string&) {
-                         return Clocks(context, request);
-                       }));
+  server.Route(
+      "GET", R"(/api/v1/incidents/([A-Za-z0-9-]+)/regulatory)", "incident_regulatory",
+      Guarded(tokens, auth::Role::kViewer, [context](const Request& request, const std::string&) {
+        return Clocks(context, request);
+      }));
   server.Route("POST", R"(/api/v1/incidents/([A-Za-z0-9-]+)/regulatory/classifications)",
                "incident_regulatory_classify",
                Guarded(tokens, auth::Role::kResponder,
@@ -320,11 +324,11 @@ void RegisterRegulatoryRoutes(HttpServer& server, const RegulatoryRoutesContext&
                        [context](const Request& request, const std::string& actor) {
                          return Record(context, request, actor, true);
                        }));
-  server.Route("GET", R"(/api/v1/incidents/([A-Za-z0-9-]+)/report-draft)", "incident_report_draft",
-               Guarded(tokens, auth::Role::kViewer,
-                       [context](const Request& request, const std::string&) {
-                         return Draft(context, request);
-                       }));
+  server.Route(
+      "GET", R"(/api/v1/incidents/([A-Za-z0-9-]+)/report-draft)", "incident_report_draft",
+      Guarded(tokens, auth::Role::kViewer, [context](const Request& request, const std::string&) {
+        return Draft(context, request);
+      }));
 }
 
 }  // namespace vakt::api

@@ -8,12 +8,6 @@ namespace {
 
 constexpr const char* kIncident = R"(/api/v1/incidents/([A-Za-z0-9-]+))";
 
-Result<std::int64_t> IncidentIdOf(const Request& request) {
-  auto id = ParseIncidentKey(request.path_params.at(0));
-  if (!id) return Status::InvalidArgument("incident id must look like INC-42");
-  return *id;
-}
-
 Result<nlohmann::json> BodyOf(const Request& request) {
   if (request.body.empty()) return nlohmann::json::object();
   JsonLimits limits;
@@ -27,7 +21,7 @@ Response Write(auth::TokenService& tokens, const Request& request, int ok_status
   Response denied;
   auto principal = Authorize(tokens, request, auth::Role::kResponder, denied);
   if (!principal) return denied;
-  auto id = IncidentIdOf(request);
+  auto id = IncidentIdParam(request);
   if (!id.ok()) return ProblemResponse(id.status());
   auto body = BodyOf(request);
   if (!body.ok()) return ProblemResponse(body.status());
@@ -42,16 +36,17 @@ void RegisterRetroRoutes(HttpServer& server, const RetroRoutesContext& context) 
   auto* retros = context.retros;
   auto* tokens = context.tokens;
 
-  server.Route("GET", std::string(kIncident) + "/retro", "retro_get", [retros](const Request& request) {
-    auto id = IncidentIdOf(request);
-    if (!id.ok()) return ProblemResponse(id.status());
-    auto view = retros->View(*id, "vakt");
-    if (!view.ok()) return ProblemResponse(view.status());
-    return JsonResponse(200, *view);
-  });
+  server.Route("GET", std::string(kIncident) + "/retro", "retro_get",
+               [retros](const Request& request) {
+                 auto id = IncidentIdParam(request);
+                 if (!id.ok()) return ProblemResponse(id.status());
+                 auto view = retros->View(*id, "vakt");
+                 if (!view.ok()) return ProblemResponse(view.status());
+                 return JsonResponse(200, *view);
+               });
   server.Route("GET", std::string(kIncident) + R"(/retro\.md)", "retro_markdown",
                [retros](const Request& request) {
-                 auto id = IncidentIdOf(request);
+                 auto id = IncidentIdParam(request);
                  if (!id.ok()) return ProblemResponse(id.status());
                  auto markdown = retros->Markdown(*id, "vakt");
                  if (!markdown.ok()) return ProblemResponse(markdown.status());
@@ -62,24 +57,27 @@ void RegisterRetroRoutes(HttpServer& server, const RetroRoutesContext& context) 
                });
   server.Route("PUT", std::string(kIncident) + "/retro", "retro_update",
                [retros, tokens](const Request& request) {
-                 return Write(*tokens, request, 200, [retros](std::int64_t id, const nlohmann::json& body,
-                                                              const std::string& actor) {
-                   return retros->Update(id, body, actor);
-                 });
+                 return Write(*tokens, request, 200,
+                              [retros](std::int64_t id, const nlohmann::json& body,
+                                       const std::string& actor) {
+                                return retros->Update(id, body, actor);
+                              });
                });
   server.Route("POST", std::string(kIncident) + "/retro/action-items", "retro_action_item",
                [retros, tokens](const Request& request) {
-                 return Write(*tokens, request, 201, [retros](std::int64_t id, const nlohmann::json& body,
-                                                              const std::string& actor) {
-                   return retros->AddActionItem(id, body, actor);
-                 });
+                 return Write(*tokens, request, 201,
+                              [retros](std::int64_t id, const nlohmann::json& body,
+                                       const std::string& actor) {
+                                return retros->AddActionItem(id, body, actor);
+                              });
                });
   server.Route("POST", std::string(kIncident) + "/retro/complete", "retro_complete",
                [retros, tokens](const Request& request) {
-                 return Write(*tokens, request, 200, [retros](std::int64_t id, const nlohmann::json&,
-                                                              const std::string& actor) {
-                   return retros->Complete(id, actor);
-                 });
+                 return Write(
+                     *tokens, request, 200,
+                     [retros](std::int64_t id, const nlohmann::json&, const std::string& actor) {
+                       return retros->Complete(id, actor);
+                     });
                });
   server.Route("POST", std::string(kIncident) + R"(/steps/([A-Za-z0-9._-]+)/annotations)",
                "step_annotation", [retros, tokens](const Request& request) {

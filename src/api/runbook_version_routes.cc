@@ -6,25 +6,27 @@ namespace vakt::api {
 namespace {
 
 nlohmann::json VersionJson(const storage::RunbookVersion& version, bool with_content) {
-  nlohmann::json body = {{"runbook_id", version.runbook_id},
-                         {"version", version.version},
-                         {"content_hash", version.content_hash},
-                         {"author", version.author},
-                         {"created_at", version.created_at},
-                         {"message", version.message},
-                         {"source", version.source},
-                         {"incident", version.incident_id > 0
-                                          ? nlohmann::json("INC-" + std::to_string(version.incident_id))
-                                          : nlohmann::json(nullptr)},
-                         {"proposal_id", version.proposal_id > 0 ? nlohmann::json(version.proposal_id)
-                                                                 : nlohmann::json(nullptr)}};
+  nlohmann::json body = {
+      {"runbook_id", version.runbook_id},
+      {"version", version.version},
+      {"content_hash", version.content_hash},
+      {"author", version.author},
+      {"created_at", version.created_at},
+      {"message", version.message},
+      {"source", version.source},
+      {"incident", version.incident_id > 0
+                       ? nlohmann::json("INC-" + std::to_string(version.incident_id))
+                       : nlohmann::json(nullptr)},
+      {"proposal_id",
+       version.proposal_id > 0 ? nlohmann::json(version.proposal_id) : nlohmann::json(nullptr)}};
   if (with_content) body["content"] = version.content;
   return body;
 }
 
 // ParseVersionNumber reads a positive version number from `text`; InvalidArgument naming `field`.
 Result<std::int64_t> ParseVersionNumber(const std::string& text, const std::string& field) {
-  if (text.empty() || text.size() > 9 || text.find_first_not_of("0123456789") != std::string::npos) {
+  if (text.empty() || text.size() > 9 ||
+      text.find_first_not_of("0123456789") != std::string::npos) {
     return Status::InvalidArgument(field + ": must be a version number from 1");
   }
   std::int64_t number = std::stoll(text);
@@ -42,7 +44,8 @@ void RegisterRunbookVersionRoutes(HttpServer& server, const RunbookVersionRoutes
                  const std::string& id = request.path_params.at(0);
                  auto list = versions->List(id);
                  if (!list.ok()) return ProblemResponse(list.status());
-                 if (list->empty()) return ProblemResponse(404, "runbook " + id + " has no recorded versions");
+                 if (list->empty())
+                   return ProblemResponse(404, "runbook " + id + " has no recorded versions");
                  nlohmann::json items = nlohmann::json::array();
                  for (const auto& version : *list) items.push_back(VersionJson(version, false));
                  return JsonResponse(200, {{"runbook_id", id}, {"versions", items}});
@@ -78,9 +81,9 @@ void RegisterRunbookVersionRoutes(HttpServer& server, const RunbookVersionRoutes
                  if (!before.ok()) return ProblemResponse(before.status());
                  auto after = versions->Get(id, to);
                  if (!after.ok()) return ProblemResponse(after.status());
-                 std::string diff = retro::UnifiedDiff(
-                     before->content, after->content, id + "@v" + std::to_string(from),
-                     id + "@v" + std::to_string(to));
+                 std::string diff = retro::UnifiedDiff(before->content, after->content,
+                                                       id + "@v" + std::to_string(from),
+                                                       id + "@v" + std::to_string(to));
                  return JsonResponse(200, {{"runbook_id", id},
                                            {"from", VersionJson(*before, false)},
                                            {"to", VersionJson(*after, false)},

@@ -12,8 +12,9 @@ namespace {
 constexpr size_t kMaxTokenLength = 256;
 
 std::string CookieHeader(const std::string& value, TimeMs max_age_ms, bool secure) {
-  return std::string(auth::kSessionCookieName) + "=" + value + "; Path=/; HttpOnly; SameSite=Strict" +
-         "; Max-Age=" + std::to_string(max_age_ms / 1000) + (secure ? "; Secure" : "");
+  return std::string(auth::kSessionCookieName) + "=" + value +
+         "; Path=/; HttpOnly; SameSite=Strict" + "; Max-Age=" + std::to_string(max_age_ms / 1000) +
+         (secure ? "; Secure" : "");
 }
 
 nlohmann::json SessionJson(const auth::Session& session) {
@@ -26,8 +27,8 @@ nlohmann::json SessionJson(const auth::Session& session) {
 // Audit records who logged in or out; the session itself lives in memory only.
 Status Audit(const SessionRoutesContext& context, const std::string& actor,
              const std::string& action) {
-  audit::AuditEvent event{"user:" + actor, action, "session/" + actor,
-                          nlohmann::json::object(), ""};
+  audit::AuditEvent event{"user:" + actor, action, "session/" + actor, nlohmann::json::object(),
+                          ""};
   return storage::RecordAuditEvent(*context.database, event, context.clock->NowMs()).status();
 }
 
@@ -80,7 +81,8 @@ void RegisterSessionRoutes(HttpServer& server, const SessionRoutesContext& conte
     if (id.empty()) return ProblemResponse(400, "cookie: no console session to end");
     context.sessions->Logout(id);
     Status audited = Audit(context, principal->name, "session.logout");
-    if (!audited.ok()) spdlog::warn("logout of {} not audited: {}", principal->name, audited.message());
+    if (!audited.ok())
+      spdlog::warn("logout of {} not audited: {}", principal->name, audited.message());
     Response response;
     response.status = 204;
     response.headers.emplace_back("Set-Cookie", CookieHeader("", 0, context.secure_cookie));

@@ -14,12 +14,6 @@ nlohmann::json TimeOrNull(TimeMs time) {
   return time == 0 ? nlohmann::json(nullptr) : nlohmann::json(FormatRfc3339(time));
 }
 
-Result<std::int64_t> IncidentId(const Request& request) {
-  auto id = ParseIncidentKey(request.path_params.at(0));
-  if (!id) return Status::InvalidArgument("incident id must look like INC-42");
-  return *id;
-}
-
 // StepBody is the optional JSON body of a step action.
 struct StepBody {
   std::string reason;
@@ -42,7 +36,8 @@ Result<StepBody> ParseStepBody(const Request& request) {
       return Status::InvalidArgument(key + ": must be a string");
     }
   }
-  body.reason = json.value("reason", nlohmann::json("")).is_string() ? json.value("reason", "") : "";
+  body.reason =
+      json.value("reason", nlohmann::json("")).is_string() ? json.value("reason", "") : "";
   if (body.reason.size() > kMaxReasonBytes) {
     return Status::InvalidArgument("reason: at most 2000 bytes");
   }
@@ -52,9 +47,8 @@ Result<StepBody> ParseStepBody(const Request& request) {
   if (!body.content_hash.empty() && !evidence::IsValidSha256Hex(body.content_hash)) {
     return Status::InvalidArgument("content_hash: must be 64 lowercase hex digits");
   }
-  const std::string outcome = json.value("outcome", nlohmann::json("")).is_string()
-                                  ? json.value("outcome", "")
-                                  : "";
+  const std::string outcome =
+      json.value("outcome", nlohmann::json("")).is_string() ? json.value("outcome", "") : "";
   if (!outcome.empty() && outcome != "succeeded" && outcome != "failed") {
     return Status::InvalidArgument("outcome: must be succeeded or failed");
   }
@@ -66,8 +60,8 @@ Result<StepBody> ParseStepBody(const Request& request) {
 action::Actor ActorOf(const auth::Principal& principal) {
   action::Actor actor;
   actor.id = principal.name;
-  for (auth::Role role : {auth::Role::kViewer, auth::Role::kResponder, auth::Role::kApprover,
-                          auth::Role::kAdmin}) {
+  for (auth::Role role :
+       {auth::Role::kViewer, auth::Role::kResponder, auth::Role::kApprover, auth::Role::kAdmin}) {
     if (principal.Allows(role)) actor.roles.push_back(auth::RoleName(role));
   }
   return actor;
@@ -87,13 +81,14 @@ nlohmann::json StepToJson(const stabilise::StepView& view) {
   }
   nlohmann::json runs = nlohmann::json::array();
   for (const auto& run : record.runs) {
-    runs.push_back({{"attempt", run.attempt},
-                    {"execution_id", run.execution_id},
-                    {"started_at", TimeOrNull(run.started_at)},
-                    {"finished_at", TimeOrNull(run.finished_at)},
-                    {"outcome", run.outcome.empty() ? nlohmann::json(nullptr) : nlohmann::json(run.outcome)},
-                    {"output_excerpt", run.output_excerpt},
-                    {"evidence", run.evidence}});
+    runs.push_back(
+        {{"attempt", run.attempt},
+         {"execution_id", run.execution_id},
+         {"started_at", TimeOrNull(run.started_at)},
+         {"finished_at", TimeOrNull(run.finished_at)},
+         {"outcome", run.outcome.empty() ? nlohmann::json(nullptr) : nlohmann::json(run.outcome)},
+         {"output_excerpt", run.output_excerpt},
+         {"evidence", run.evidence}});
   }
   nlohmann::json history = nlohmann::json::array();
   for (const auto& event : record.history) {
@@ -131,11 +126,11 @@ nlohmann::json StepToJson(const stabilise::StepView& view) {
       {"approval", approval},
       {"approvals", approvals},
       {"content_hash", view.rendered_ok ? nlohmann::json(view.rendered.content_hash) : nullptr},
-      {"requested_content_hash", record.content_hash.empty() ? nlohmann::json(nullptr)
-                                                             : nlohmann::json(record.content_hash)},
+      {"requested_content_hash",
+       record.content_hash.empty() ? nlohmann::json(nullptr) : nlohmann::json(record.content_hash)},
       {"preview", view.rendered_ok ? view.rendered.preview : nlohmann::json(nullptr)},
-      {"requested_by", record.requested_by.empty() ? nlohmann::json(nullptr)
-                                                   : nlohmann::json(record.requested_by)},
+      {"requested_by",
+       record.requested_by.empty() ? nlohmann::json(nullptr) : nlohmann::json(record.requested_by)},
       {"requested_at", TimeOrNull(record.requested_at)},
       {"runs", runs},
       {"history", history}};
@@ -147,20 +142,20 @@ void RegisterStepRoutes(HttpServer& server, const StepRoutesContext& context) {
   stabilise::StepService* steps = context.steps;
   auth::TokenService* tokens = context.tokens;
 
-  server.Route("GET", R"(/api/v1/incidents/([A-Za-z0-9-]+)/steps)", "steps_list",
-               [steps](const Request& request) {
-                 auto id = IncidentId(request);
-                 if (!id.ok()) return ProblemResponse(id.status());
-                 auto views = steps->List(*id);
-                 if (!views.ok()) return ProblemResponse(views.status());
-                 nlohmann::json list = nlohmann::json::array();
-                 for (const auto& view : *views) list.push_back(StepToJson(view));
-                 return JsonResponse(200, {{"incident", "INC-" + std::to_string(*id)},
-                                           {"steps", list}});
-               });
+  server.Route(
+      "GET", R"(/api/v1/incidents/([A-Za-z0-9-]+)/steps)", "steps_list",
+      [steps](const Request& request) {
+        auto id = IncidentIdParam(request);
+        if (!id.ok()) return ProblemResponse(id.status());
+        auto views = steps->List(*id);
+        if (!views.ok()) return ProblemResponse(views.status());
+        nlohmann::json list = nlohmann::json::array();
+        for (const auto& view : *views) list.push_back(StepToJson(view));
+        return JsonResponse(200, {{"incident", "INC-" + std::to_string(*id)}, {"steps", list}});
+      });
   server.Route("GET", R"(/api/v1/incidents/([A-Za-z0-9-]+)/steps/([a-z0-9-]+))", "step_get",
                [steps](const Request& request) {
-                 auto id = IncidentId(request);
+                 auto id = IncidentIdParam(request);
                  if (!id.ok()) return ProblemResponse(id.status());
                  auto view = steps->Get(*id, request.path_params.at(1));
                  if (!view.ok()) return ProblemResponse(view.status());
@@ -177,12 +172,12 @@ void RegisterStepRoutes(HttpServer& server, const StepRoutesContext& context) {
     const std::string verb = verb_name;
     const auth::Role needed = role;
     server.Route(
-        "POST", R"(/api/v1/incidents/([A-Za-z0-9-]+)/steps/([a-z0-9-]+)/)" + verb,
-        "step_" + verb, [steps, tokens, verb, needed](const Request& request) {
+        "POST", R"(/api/v1/incidents/([A-Za-z0-9-]+)/steps/([a-z0-9-]+)/)" + verb, "step_" + verb,
+        [steps, tokens, verb, needed](const Request& request) {
           Response denied;
           auto principal = Authorize(*tokens, request, needed, denied);
           if (!principal) return denied;
-          auto id = IncidentId(request);
+          auto id = IncidentIdParam(request);
           if (!id.ok()) return ProblemResponse(id.status());
           auto body = ParseStepBody(request);
           if (!body.ok()) return ProblemResponse(body.status());
@@ -197,14 +192,14 @@ void RegisterStepRoutes(HttpServer& server, const StepRoutesContext& context) {
             view = steps->Request(*id, step_id, principal->name, body->reason);
           } else if (verb == "approve" || verb == "deny") {
             if (body->content_hash.empty()) {
-              return ProblemResponse(400, "content_hash: required; send the hash of the content "
-                                          "you reviewed");
+              return ProblemResponse(400,
+                                     "content_hash: required; send the hash of the content "
+                                     "you reviewed");
             }
-            view = verb == "approve"
-                       ? steps->Approve(*id, step_id, ActorOf(*principal), body->content_hash,
-                                        body->reason)
-                       : steps->Deny(*id, step_id, ActorOf(*principal), body->content_hash,
-                                     body->reason);
+            view = verb == "approve" ? steps->Approve(*id, step_id, ActorOf(*principal),
+                                                      body->content_hash, body->reason)
+                                     : steps->Deny(*id, step_id, ActorOf(*principal),
+                                                   body->content_hash, body->reason);
           } else if (verb == "run") {
             view = steps->Run(*id, step_id, principal->name, body->reason);
           } else if (verb == "confirm") {

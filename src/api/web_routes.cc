@@ -67,9 +67,8 @@ void RegisterWebRoutes(HttpServer& server, const std::string& web_dir) {
     bool is_asset = relative.rfind("assets/", 0) == 0;
     if (!relative.empty() && ReadSmallFile(root / relative, body)) {
       response.content_type = ContentTypeForPath(relative);
-      response.headers.emplace_back("Cache-Control", is_asset
-                                                         ? "public, max-age=31536000, immutable"
-                                                         : "no-cache");
+      response.headers.emplace_back("Cache-Control",
+                                    is_asset ? "public, max-age=31536000, immutable" : "no-cache");
     } else if (is_asset || std::filesystem::path(relative).has_extension()) {
       return ProblemResponse(404, "no such file " + relative);
     } else if (ReadSmallFile(root / "index.html", body)) {
