@@ -5,7 +5,7 @@
 namespace vakt::ingest {
 namespace {
 
-constexpr TimeMs kNow = 1'795'827'723'000;
+constexpr TimeMs kReceivedAt = 1'795'827'723'000;
 const std::string kKey = "0123456789abcdef0123456789abcdef";
 
 nlohmann::json Trigger() {
@@ -21,7 +21,7 @@ nlohmann::json Trigger() {
 }
 
 TEST(PagerDutyFormatTest, TriggerBecomesAlertScopedToRoutingKey) {
-  auto parsed = ParsePagerDutyEvent(Trigger(), kNow);
+  auto parsed = ParsePagerDutyEvent(Trigger(), kReceivedAt);
   ASSERT_TRUE(parsed.errors.empty());
   const Alert& alert = parsed.event.alert;
   EXPECT_EQ(alert.labels.at("alertname"), "FeatureDrift");
@@ -37,7 +37,7 @@ TEST(PagerDutyFormatTest, TriggerBecomesAlertScopedToRoutingKey) {
 TEST(PagerDutyFormatTest, TriggerWithoutDedupKeyGetsOne) {
   auto event = Trigger();
   event.erase("dedup_key");
-  auto parsed = ParsePagerDutyEvent(event, kNow);
+  auto parsed = ParsePagerDutyEvent(event, kReceivedAt);
   ASSERT_TRUE(parsed.errors.empty());
   EXPECT_EQ(parsed.event.dedup_key.size(), 32u);
 }
@@ -55,8 +55,7 @@ TEST(PagerDutyFormatTest, FieldLimitsAndEnumsProducePagerDutyMessages) {
        "'event_action' must be one of trigger, acknowledge or resolve"},
       {"long dedup key", [](nlohmann::json& e) { e["dedup_key"] = std::string(256, 'k'); },
        "'dedup_key' must be at most 255 characters"},
-      {"long summary",
-       [](nlohmann::json& e) { e["payload"]["summary"] = std::string(1025, 's'); },
+      {"long summary", [](nlohmann::json& e) { e["payload"]["summary"] = std::string(1025, 's'); },
        "'payload.summary' must be at most 1024 characters"},
       {"bad severity", [](nlohmann::json& e) { e["payload"]["severity"] = "page"; },
        "'payload.severity' must be one of critical, error, warning or info"},
@@ -74,14 +73,14 @@ TEST(PagerDutyFormatTest, FieldLimitsAndEnumsProducePagerDutyMessages) {
   for (const auto& test_case : cases) {
     auto event = Trigger();
     test_case.edit(event);
-    auto parsed = ParsePagerDutyEvent(event, kNow);
+    auto parsed = ParsePagerDutyEvent(event, kReceivedAt);
     ASSERT_EQ(parsed.errors.size(), 1u) << test_case.name;
     EXPECT_EQ(parsed.errors[0], test_case.message) << test_case.name;
   }
   auto exact = Trigger();
   exact["dedup_key"] = std::string(255, 'k');
   exact["payload"]["summary"] = std::string(1024, 's');
-  EXPECT_TRUE(ParsePagerDutyEvent(exact, kNow).errors.empty()) << "limits are inclusive";
+  EXPECT_TRUE(ParsePagerDutyEvent(exact, kReceivedAt).errors.empty()) << "limits are inclusive";
 }
 
 TEST(PagerDutyFormatTest, ChangeEventFeedsDeploymentHistoryWithoutRoutingKey) {
@@ -91,7 +90,7 @@ TEST(PagerDutyFormatTest, ChangeEventFeedsDeploymentHistoryWithoutRoutingKey) {
                 "source": "argo", "custom_details": {"pipeline": "fraud-scoring", "version": "43"}}
   })");
   std::vector<std::string> errors;
-  auto change = ParsePagerDutyChange(body, kNow, errors);
+  auto change = ParsePagerDutyChange(body, kReceivedAt, errors);
   ASSERT_TRUE(change.ok());
   EXPECT_EQ(change->pipeline, "fraud-scoring");
   EXPECT_EQ(change->version, "43");

@@ -11,7 +11,7 @@
 namespace vakt::ingest {
 namespace {
 
-constexpr TimeMs kNow = 1'795'000'000'000;
+constexpr TimeMs kParsedAt = 1'795'000'000'000;
 
 // General runs the path every request could take: strict DOM parse, then ParsePostableAlerts.
 // Returns nullopt when that path would answer anything but "all stored".
@@ -20,7 +20,7 @@ std::optional<std::vector<Alert>> General(const std::string& body, const IngestL
   json_limits.max_depth = limits.max_json_depth;
   auto json = ParseJsonStrict(body, json_limits);
   if (!json.ok()) return std::nullopt;
-  ParsedAlerts parsed = ParsePostableAlerts(*json, kNow, limits);
+  ParsedAlerts parsed = ParsePostableAlerts(*json, kParsedAt, limits);
   if (!parsed.errors.empty()) return std::nullopt;
   return parsed.alerts;
 }
@@ -51,14 +51,14 @@ const std::string kPrometheusBody = R"([
 
 TEST(PostableFastPathTest, PlainPrometheusBodyGivesWhatTheStrictPathGives) {
   IngestLimits limits;
-  auto fast = TryParsePostableAlertsFast(kPrometheusBody, kNow, limits);
+  auto fast = TryParsePostableAlertsFast(kPrometheusBody, kParsedAt, limits);
   auto general = General(kPrometheusBody, limits);
   ASSERT_TRUE(fast.has_value());
   ASSERT_TRUE(general.has_value());
   ExpectSameAlerts(*fast, *general);
-  EXPECT_EQ((*fast)[2].starts_at, kNow);                            // missing startsAt = now
-  EXPECT_EQ((*fast)[2].ends_at, kNow + limits.resolve_timeout_ms);  // missing endsAt
-  EXPECT_EQ((*fast)[1].starts_at, (*fast)[1].ends_at);              // only endsAt given
+  EXPECT_EQ((*fast)[2].starts_at, kParsedAt);                            // missing startsAt = now
+  EXPECT_EQ((*fast)[2].ends_at, kParsedAt + limits.resolve_timeout_ms);  // missing endsAt
+  EXPECT_EQ((*fast)[1].starts_at, (*fast)[1].ends_at);                   // only endsAt given
 }
 
 TEST(PostableFastPathTest, DeclinesEverythingOutsideThePlainShapeOrLimits) {
@@ -89,11 +89,12 @@ TEST(PostableFastPathTest, DeclinesEverythingOutsideThePlainShapeOrLimits) {
       R"([{"labels":{"a":"b"}})",                    // truncated
   };
   for (const char* body : declined) {
-    EXPECT_FALSE(TryParsePostableAlertsFast(body, kNow, limits).has_value()) << body;
+    EXPECT_FALSE(TryParsePostableAlertsFast(body, kParsedAt, limits).has_value()) << body;
   }
   IngestLimits shallow;
   shallow.max_json_depth = 2;
-  EXPECT_FALSE(TryParsePostableAlertsFast(R"([{"labels":{"a":"b"}}])", kNow, shallow).has_value());
+  EXPECT_FALSE(
+      TryParsePostableAlertsFast(R"([{"labels":{"a":"b"}}])", kParsedAt, shallow).has_value());
 }
 
 TEST(PostableFastPathTest, MutatedBodiesAreEitherDeclinedOrReadLikeTheStrictPath) {
@@ -121,7 +122,7 @@ TEST(PostableFastPathTest, MutatedBodiesAreEitherDeclinedOrReadLikeTheStrictPath
           break;
       }
     }
-    auto fast = TryParsePostableAlertsFast(body, kNow, limits);
+    auto fast = TryParsePostableAlertsFast(body, kParsedAt, limits);
     if (!fast) continue;
     ++accepted;
     auto general = General(body, limits);

@@ -17,7 +17,7 @@ constexpr const char* kIncidentColumns =
     "runbook_hash, pipeline, assignee, drill, created_at, updated_at, acknowledged_at, "
     "mitigated_at, resolved_at, closed_at, context";
 
-constexpr const char* kAlertColumns =
+constexpr const char* kJoinedAlertColumns =
     "a.fingerprint, a.labels, a.annotations, a.starts_at, a.ends_at, a.updated_at, "
     "a.generator_url, a.source, a.dedup_key";
 
@@ -28,7 +28,9 @@ Result<Incident> ReadIncident(const SqlRow& row) {
   incident.title = row.Text(2);
   incident.severity = row.Text(3);
   auto state = ParseIncidentState(row.Text(4));
-  if (!state) return Status::Corruption("incident " + std::to_string(incident.id) + " has state \"" + row.Text(4) + "\"");
+  if (!state)
+    return Status::Corruption("incident " + std::to_string(incident.id) + " has state \"" +
+                              row.Text(4) + "\"");
   incident.state = *state;
   incident.group_key = row.Text(5);
   VAKT_ASSIGN_OR_RETURN(incident.group_labels, DecodeLabels(row.Text(6)));
@@ -92,7 +94,6 @@ audit::AuditEvent AuditOf(const IncidentEvent& event) {
   return record;
 }
 
-
 Result<std::vector<std::uint64_t>> Attach(SqlConnection& conn, std::int64_t incident_id,
                                           const std::vector<std::uint64_t>& fingerprints,
                                           TimeMs now) {
@@ -129,12 +130,13 @@ Result<Incident> SqlIncidentStore::CreateIncident(const Incident& draft,
     std::vector<SqlValue> values = IncidentValues(draft);
     VAKT_ASSIGN_OR_RETURN(
         auto rows,
-        conn.Query("INSERT INTO incidents (version, title, severity, state, group_key, group_labels, "
-                   "runbook_id, runbook_version, runbook_hash, pipeline, assignee, drill, "
-                   "created_at, updated_at, acknowledged_at, mitigated_at, resolved_at, closed_at, "
-                   "context) VALUES (1, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, "
-                   "$14, $15, $16, $17, $18) RETURNING id",
-                   values));
+        conn.Query(
+            "INSERT INTO incidents (version, title, severity, state, group_key, group_labels, "
+            "runbook_id, runbook_version, runbook_hash, pipeline, assignee, drill, "
+            "created_at, updated_at, acknowledged_at, mitigated_at, resolved_at, closed_at, "
+            "context) VALUES (1, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, "
+            "$14, $15, $16, $17, $18) RETURNING id",
+            values));
     created.id = rows.at(0).Int(0);
     created.version = 1;
     IncidentEvent event = opened;
@@ -295,7 +297,7 @@ Result<std::vector<Alert>> SqlIncidentStore::ListIncidentAlerts(std::int64_t inc
         conn.Query(fmt::format("SELECT {} FROM alerts a JOIN incident_alerts ia ON "
                                "ia.fingerprint = a.fingerprint WHERE ia.incident_id = $1 "
                                "ORDER BY ia.attached_at, a.fingerprint",
-                               kAlertColumns),
+                               kJoinedAlertColumns),
                    {incident_id}));
     for (const auto& row : rows) {
       VAKT_ASSIGN_OR_RETURN(Alert alert, ReadAlertRow(row));
@@ -316,7 +318,7 @@ Result<std::vector<Alert>> SqlIncidentStore::ListUnattachedActiveAlerts(TimeMs n
                                "SELECT 1 FROM incident_alerts ia JOIN incidents i ON "
                                "i.id = ia.incident_id WHERE ia.fingerprint = a.fingerprint AND "
                                "i.state IN {}) ORDER BY a.starts_at LIMIT {}",
-                               kAlertColumns, kOpenStates, limit),
+                               kJoinedAlertColumns, kOpenStates, limit),
                    {now}));
     for (const auto& row : rows) {
       VAKT_ASSIGN_OR_RETURN(Alert alert, ReadAlertRow(row));
@@ -328,7 +330,8 @@ Result<std::vector<Alert>> SqlIncidentStore::ListUnattachedActiveAlerts(TimeMs n
   return alerts;
 }
 
-Result<std::vector<std::int64_t>> SqlIncidentStore::ListOpenIncidentsWithoutActiveAlerts(TimeMs now) {
+Result<std::vector<std::int64_t>> SqlIncidentStore::ListOpenIncidentsWithoutActiveAlerts(
+    TimeMs now) {
   std::vector<std::int64_t> ids;
   Status status = database_.RunRead([&](SqlConnection& conn) -> Status {
     VAKT_ASSIGN_OR_RETURN(

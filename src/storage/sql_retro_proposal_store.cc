@@ -6,7 +6,7 @@
 namespace vakt::storage {
 namespace {
 
-constexpr const char* kColumns =
+constexpr const char* kProposalColumns =
     "id, runbook_id, incident_id, origin, author, message, base_hash, patch, proposed_content, "
     "state, reviewer, review_comment, created_at, reviewed_at, applied_at, applied_version";
 
@@ -31,8 +31,8 @@ RunbookProposal ReadProposal(const SqlRow& row) {
   return proposal;
 }
 
-Result<RunbookProposal> Find(SqlConnection& conn, std::int64_t id) {
-  VAKT_ASSIGN_OR_RETURN(auto rows, conn.Query(std::string("SELECT ") + kColumns +
+Result<RunbookProposal> FindProposal(SqlConnection& conn, std::int64_t id) {
+  VAKT_ASSIGN_OR_RETURN(auto rows, conn.Query(std::string("SELECT ") + kProposalColumns +
                                                   " FROM runbook_proposals WHERE id = $1",
                                               {id}));
   if (rows.empty()) return Status::NotFound("no runbook proposal " + std::to_string(id));
@@ -80,8 +80,9 @@ Result<RunbookProposal> SqlRetroProposalStore::Create(const RunbookProposal& dra
 Result<RunbookProposal> SqlRetroProposalStore::Get(std::int64_t id) {
   Result<RunbookProposal> found = Status::NotFound("no runbook proposal " + std::to_string(id));
   Status status = database_.RunRead([&](SqlConnection& conn) -> Status {
-    found = Find(conn, id);
-    return found.ok() || found.status().code() == StatusCode::kNotFound ? Status::Ok() : found.status();
+    found = FindProposal(conn, id);
+    return found.ok() || found.status().code() == StatusCode::kNotFound ? Status::Ok()
+                                                                        : found.status();
   });
   if (!status.ok()) return status;
   return found;
@@ -92,7 +93,7 @@ Result<std::vector<RunbookProposal>> SqlRetroProposalStore::List(const std::stri
   std::vector<RunbookProposal> proposals;
   Status status = database_.RunRead([&](SqlConnection& conn) -> Status {
     VAKT_ASSIGN_OR_RETURN(
-        auto rows, conn.Query(std::string("SELECT ") + kColumns +
+        auto rows, conn.Query(std::string("SELECT ") + kProposalColumns +
                                   " FROM runbook_proposals WHERE ($1 = '' OR runbook_id = $1) "
                                   "ORDER BY id DESC LIMIT $2",
                               {runbook_id, static_cast<std::int64_t>(limit)}));
@@ -108,7 +109,7 @@ Result<RunbookProposal> SqlRetroProposalStore::Review(std::int64_t id, bool appr
                                                       const std::string& comment, TimeMs now) {
   RunbookProposal reviewed;
   Status status = RunInWriteTransaction(database_, [&](SqlConnection& conn) -> Status {
-    VAKT_ASSIGN_OR_RETURN(reviewed, Find(conn, id));
+    VAKT_ASSIGN_OR_RETURN(reviewed, FindProposal(conn, id));
     if (reviewed.state != "pending") {
       return Status::FailedPrecondition("proposal " + std::to_string(id) + " is " + reviewed.state +
                                         ", not pending");
@@ -126,7 +127,8 @@ Result<RunbookProposal> SqlRetroProposalStore::Review(std::int64_t id, bool appr
                                     "state = 'pending'",
                                     {reviewed.state, reviewer, comment, now, id})
                              .status());
-    VAKT_RETURN_IF_ERROR(Audit(conn, reviewer, approve ? "runbook.proposal_approve" : "runbook.proposal_reject",
+    VAKT_RETURN_IF_ERROR(Audit(conn, reviewer,
+                               approve ? "runbook.proposal_approve" : "runbook.proposal_reject",
                                reviewed, {{"comment", comment}}, now, ""));
     return Status::Ok();
   });
@@ -139,7 +141,7 @@ Result<RunbookProposal> SqlRetroProposalStore::MarkApplied(std::int64_t id,
                                                            const std::string& actor, TimeMs now) {
   RunbookProposal applied;
   Status status = RunInWriteTransaction(database_, [&](SqlConnection& conn) -> Status {
-    VAKT_ASSIGN_OR_RETURN(applied, Find(conn, id));
+    VAKT_ASSIGN_OR_RETURN(applied, FindProposal(conn, id));
     if (applied.state != "approved") {
       return Status::FailedPrecondition("proposal " + std::to_string(id) + " is " + applied.state +
                                         "; only an approved proposal can be applied");

@@ -7,7 +7,7 @@ namespace {
 
 using nlohmann::json;
 
-const char* const kHostileValues[] = {
+const char* const kJsonBreakingValues[] = {
     "\"}",
     "\\",
     "\\\"",
@@ -23,7 +23,7 @@ TEST(StructuredRenderTest, JsonValuesCannotLeaveTheirString) {
   const json body_template = {{"text", "Alert: {{v}}"},
                               {"count", 3},
                               {"nested", json::array({{{"k", "{{v}}"}}, true, nullptr})}};
-  for (const char* hostile : kHostileValues) {
+  for (const char* hostile : kJsonBreakingValues) {
     Result<json> rendered = RenderJsonTemplate(body_template, {{"v", hostile}, {"secret", "s"}});
     ASSERT_TRUE(rendered.ok()) << rendered.status().ToString();
     // Round-trip through text, as the body goes over the wire.
@@ -40,8 +40,8 @@ TEST(StructuredRenderTest, JsonValuesCannotLeaveTheirString) {
 }
 
 TEST(StructuredRenderTest, JsonErrorNamesThePointerOfTheLeaf) {
-  Result<json> rendered = RenderJsonTemplate({{"a", json::array({"ok", {{"b/c", "{{missing}}"}}})}},
-                                             json::object());
+  Result<json> rendered =
+      RenderJsonTemplate({{"a", json::array({"ok", {{"b/c", "{{missing}}"}}})}}, json::object());
   ASSERT_FALSE(rendered.ok());
   EXPECT_NE(rendered.status().message().find("at /a/1/b~1c"), std::string::npos)
       << rendered.status().message();
@@ -50,20 +50,18 @@ TEST(StructuredRenderTest, JsonErrorNamesThePointerOfTheLeaf) {
 
 TEST(StructuredRenderTest, ObjectKeysAreRenderedAndCannotLeaveTheirString) {
   // A router contract keys its weights by model version: {"weights": {"<version>": 100}}.
-  const json body_template = {
-      {"weights", {{"{{previous}}", 100}, {"{{deployed}}", 0}}},
-      {"literal", {{"plain key", "{{previous}}"}}},
-      {"reason", "{{id}}"}};
+  const json body_template = {{"weights", {{"{{previous}}", 100}, {"{{deployed}}", 0}}},
+                              {"literal", {{"plain key", "{{previous}}"}}},
+                              {"reason", "{{id}}"}};
   Result<json> shift =
       RenderJsonTemplate(body_template, {{"previous", "41"}, {"deployed", "42"}, {"id", "INC-1"}});
   ASSERT_TRUE(shift.ok()) << shift.status().ToString();
-  EXPECT_EQ(json::parse(shift->dump()),
-            json::parse(R"({"weights": {"41": 100, "42": 0},
+  EXPECT_EQ(json::parse(shift->dump()), json::parse(R"({"weights": {"41": 100, "42": 0},
                             "literal": {"plain key": "41"}, "reason": "INC-1"})"));
 
-  for (const char* hostile : kHostileValues) {
-    Result<json> rendered = RenderJsonTemplate({{"m", {{"k-{{v}}", 1}}}, {"n", 2}},
-                                               {{"v", hostile}, {"secret", "s"}});
+  for (const char* hostile : kJsonBreakingValues) {
+    Result<json> rendered =
+        RenderJsonTemplate({{"m", {{"k-{{v}}", 1}}}, {"n", 2}}, {{"v", hostile}, {"secret", "s"}});
     ASSERT_TRUE(rendered.ok()) << rendered.status().ToString();
     const json reparsed = json::parse(rendered->dump());
     EXPECT_EQ(reparsed.size(), 2u) << hostile;
@@ -77,9 +75,9 @@ TEST(StructuredRenderTest, ObjectKeysAreRenderedAndCannotLeaveTheirString) {
 
 TEST(StructuredRenderTest, KeysThatRenderToTheSameTextAreAnError) {
   // previous_version == deployed_version must not silently drop one weight.
-  Result<json> rendered = RenderJsonTemplate(
-      {{"weights", {{"{{previous}}", 100}, {"{{deployed}}", 0}}}},
-      {{"previous", "41"}, {"deployed", "41"}});
+  Result<json> rendered =
+      RenderJsonTemplate({{"weights", {{"{{previous}}", 100}, {"{{deployed}}", 0}}}},
+                         {{"previous", "41"}, {"deployed", "41"}});
   ASSERT_FALSE(rendered.ok());
   EXPECT_EQ(rendered.status().code(), StatusCode::kInvalidArgument);
   EXPECT_NE(rendered.status().message().find("\"41\""), std::string::npos)
@@ -92,8 +90,7 @@ TEST(StructuredRenderTest, KeysThatRenderToTheSameTextAreAnError) {
 }
 
 TEST(StructuredRenderTest, KeyErrorNamesThePointerOfTheKey) {
-  Result<json> rendered =
-      RenderJsonTemplate({{"a", {{"x/{{missing}}", 1}}}}, json::object());
+  Result<json> rendered = RenderJsonTemplate({{"a", {{"x/{{missing}}", 1}}}}, json::object());
   ASSERT_FALSE(rendered.ok());
   EXPECT_NE(rendered.status().message().find("key at /a/x~1{{missing}}"), std::string::npos)
       << rendered.status().message();
@@ -101,12 +98,12 @@ TEST(StructuredRenderTest, KeyErrorNamesThePointerOfTheKey) {
 }
 
 TEST(StructuredRenderTest, ArgvKeepsOneElementPerTemplateElement) {
-  for (const char* hostile : kHostileValues) {
+  for (const char* hostile : kJsonBreakingValues) {
     Result<std::vector<std::string>> argv =
         RenderArgv({"/usr/bin/kubectl", "--label={{v}}", "{{v}}"}, {{"v", hostile}});
     ASSERT_TRUE(argv.ok()) << argv.status().ToString();
-    EXPECT_EQ(*argv, (std::vector<std::string>{"/usr/bin/kubectl", std::string("--label=") + hostile,
-                                               hostile}));
+    EXPECT_EQ(*argv, (std::vector<std::string>{"/usr/bin/kubectl",
+                                               std::string("--label=") + hostile, hostile}));
   }
 }
 

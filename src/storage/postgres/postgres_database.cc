@@ -7,15 +7,15 @@
 
 #include "storage/alert_codec.h"
 #include "storage/postgres/pg_connection.h"
-#include "storage/sql/postgres_connection.h"
 #include "storage/postgres/postgres_migrations.h"
+#include "storage/sql/postgres_connection.h"
 
 namespace vakt::storage {
 
 namespace {
 
 // Same merge rule as the SQLite engine (see AlertStore::UpsertAlerts).
-constexpr const char* kUpsertSql = R"sql(
+constexpr const char* kPgUpsertSql = R"sql(
 INSERT INTO alerts AS a (fingerprint, labels, annotations, starts_at, ends_at, updated_at,
                          generator_url, source, dedup_key, revision, occurrence_rev)
 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 1, 1)
@@ -39,7 +39,7 @@ ON CONFLICT (fingerprint) DO UPDATE SET
 RETURNING revision, occurrence_rev
 )sql";
 
-constexpr const char* kAlertColumns =
+constexpr const char* kPgAlertColumns =
     "fingerprint, labels, annotations, starts_at, ends_at, updated_at, generator_url, source, "
     "COALESCE(dedup_key, '')";
 
@@ -55,7 +55,7 @@ Result<Alert> ReadAlert(const pqxx::row& row) {
 }
 
 Result<std::unique_ptr<PgConnection>> Connect(const std::string& url,
-                                                  const DatabaseOptions& options) {
+                                              const DatabaseOptions& options) {
   try {
     auto conn = std::make_unique<PgConnection>(url);
     const char* sync = options.durability == DurabilityLevel::kFull     ? "on"
@@ -78,7 +78,7 @@ Result<std::unique_ptr<Database>> PostgresDatabase::Open(const std::string& url,
   VAKT_ASSIGN_OR_RETURN(database->read_conn_, Connect(url, options));
   VAKT_RETURN_IF_ERROR(database->Migrate());
   try {
-    database->write_conn_->conn.prepare("upsert_alert", kUpsertSql);
+    database->write_conn_->conn.prepare("upsert_alert", kPgUpsertSql);
   } catch (const std::exception& error) {
     return PgError(error, "prepare");
   }
@@ -108,15 +108,17 @@ Status PostgresDatabase::Migrate() {
     pqxx::work txn(write_conn_->conn);
     // One migrator at a time across every vakt instance sharing this database.
     txn.exec("SELECT pg_advisory_xact_lock(7406171)");
-    txn.exec("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, "
-             "applied_at BIGINT NOT NULL)");
+    txn.exec(
+        "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, "
+        "applied_at BIGINT NOT NULL)");
     int current = txn.exec1("SELECT COALESCE(MAX(version), 0) FROM schema_migrations")[0].as<int>();
     for (const Migration& migration : PostgresMigrations()) {
       if (migration.version <= current) continue;
       txn.exec(migration.sql);
-      txn.exec(fmt::format("INSERT INTO schema_migrations VALUES ({}, "
-                           "(EXTRACT(EPOCH FROM now()) * 1000)::BIGINT)",
-                           migration.version));
+      txn.exec(
+          fmt::format("INSERT INTO schema_migrations VALUES ({}, "
+                      "(EXTRACT(EPOCH FROM now()) * 1000)::BIGINT)",
+                      migration.version));
     }
     txn.commit();
     return Status::Ok();
@@ -165,7 +167,7 @@ Result<Alert> PostgresDatabase::GetAlert(std::uint64_t fingerprint) {
   try {
     pqxx::read_transaction txn(read_conn_->conn);
     pqxx::result rows = txn.exec_params(
-        fmt::format("SELECT {} FROM alerts WHERE fingerprint = $1", kAlertColumns),
+        fmt::format("SELECT {} FROM alerts WHERE fingerprint = $1", kPgAlertColumns),
         FingerprintToSql(fingerprint));
     if (rows.empty()) return Status::NotFound("alert " + FingerprintHex(fingerprint));
     return ReadAlert(rows[0]);
@@ -179,7 +181,7 @@ Result<Alert> PostgresDatabase::FindByDedupKey(const std::string& scoped_dedup_k
   try {
     pqxx::read_transaction txn(read_conn_->conn);
     pqxx::result rows = txn.exec_params(
-        fmt::format("SELECT {} FROM alerts WHERE dedup_key = $1 LIMIT 1", kAlertColumns),
+        fmt::format("SELECT {} FROM alerts WHERE dedup_key = $1 LIMIT 1", kPgAlertColumns),
         scoped_dedup_key);
     if (rows.empty()) return Status::NotFound("no alert with this dedup_key");
     return ReadAlert(rows[0]);
@@ -200,10 +202,10 @@ Result<std::vector<Alert>> PostgresDatabase::ListAlerts(const AlertQuery& query)
     } else if (query.state == AlertQuery::State::kResolved) {
       where += fmt::format(" AND ends_at <= {}", query.now);
     }
-    pqxx::result rows = txn.exec_params(
-        fmt::format("SELECT {} FROM alerts WHERE {} ORDER BY fingerprint LIMIT {}", kAlertColumns,
-                    where, query.limit),
-        cursor);
+    pqxx::result rows =
+        txn.exec_params(fmt::format("SELECT {} FROM alerts WHERE {} ORDER BY fingerprint LIMIT {}",
+                                    kPgAlertColumns, where, query.limit),
+                        cursor);
     std::vector<Alert> alerts;
     for (const auto& row : rows) {
       VAKT_ASSIGN_OR_RETURN(Alert alert, ReadAlert(row));
