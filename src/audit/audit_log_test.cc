@@ -11,7 +11,7 @@
 namespace vakt::audit {
 namespace {
 
-constexpr char kOrigin[] = "vakt.test/audit";
+constexpr char kLogOrigin[] = "vakt.test/audit";
 
 AuditEvent Event(int n) {
   return {"user:u" + std::to_string(n % 3), "incident.note", "incident/INC-" + std::to_string(n),
@@ -21,8 +21,8 @@ AuditEvent Event(int n) {
 class AuditLogTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    signer_ = std::make_unique<NoteSigner>(*NoteSigner::FromSeed(kOrigin, std::string(32, 's')));
-    auto log = AuditLog::Open(store_, clock_, *signer_, kOrigin);
+    signer_ = std::make_unique<NoteSigner>(*NoteSigner::FromSeed(kLogOrigin, std::string(32, 's')));
+    auto log = AuditLog::Open(store_, clock_, *signer_, kLogOrigin);
     ASSERT_TRUE(log.ok()) << log.status().ToString();
     log_ = std::move(log).value();
   }
@@ -39,7 +39,7 @@ class AuditLogTest : public ::testing::Test {
   }
 
   Status Verify(bool full_records = true) {
-    return VerifyLog(store_, signer_->verifier(), {kOrigin, 7, full_records}).status();
+    return VerifyLog(store_, signer_->verifier(), {kLogOrigin, 7, full_records}).status();
   }
 
   FakeClock clock_;
@@ -53,7 +53,7 @@ TEST_F(AuditLogTest, AppendAssignsSeqAndProofsVerifyAgainstSignedCheckpoints) {
   EXPECT_EQ(log_->size(), 20u);
   auto checkpoints = *store_.ListCheckpoints();
   ASSERT_EQ(checkpoints.size(), 3u);
-  auto head = *OpenCheckpoint(checkpoints.back().note, signer_->verifier(), kOrigin);
+  auto head = *OpenCheckpoint(checkpoints.back().note, signer_->verifier(), kLogOrigin);
   EXPECT_EQ(head.size, 20u);
   EXPECT_EQ(head.root, log_->Root());
   for (std::uint64_t seq = 0; seq < 20; ++seq) {
@@ -72,7 +72,7 @@ TEST_F(AuditLogTest, AppendAssignsSeqAndProofsVerifyAgainstSignedCheckpoints) {
 TEST_F(AuditLogTest, ReopenRebuildsTheSameTreeAndContinues) {
   Fill();
   const Hash root = log_->Root();
-  auto reopened = AuditLog::Open(store_, clock_, *signer_, kOrigin);
+  auto reopened = AuditLog::Open(store_, clock_, *signer_, kLogOrigin);
   ASSERT_TRUE(reopened.ok());
   EXPECT_EQ((*reopened)->Root(), root);
   EXPECT_EQ(*(*reopened)->Append(Event(99)), 20u);
@@ -117,7 +117,7 @@ TEST_F(AuditLogTest, TimeNeverGoesBackwards) {
 
 TEST_F(AuditLogTest, IntactLogVerifies) {
   Fill();
-  auto report = VerifyLog(store_, signer_->verifier(), {kOrigin, 3, true});
+  auto report = VerifyLog(store_, signer_->verifier(), {kLogOrigin, 3, true});
   ASSERT_TRUE(report.ok()) << report.status().ToString();
   EXPECT_EQ(report->size, 20u);
   EXPECT_EQ(report->checkpoints, 3u);
@@ -200,7 +200,7 @@ TEST_F(AuditLogTest, TamperingIsDetectedAndNamed) {
 
 TEST_F(AuditLogTest, CheckpointsFromAnotherKeyOrOriginAreRejected) {
   Fill();
-  auto other = *NoteSigner::Generate(kOrigin);
+  auto other = *NoteSigner::Generate(kLogOrigin);
   EXPECT_EQ(VerifyLog(store_, other.verifier()).status().code(), StatusCode::kCorruption);
   EXPECT_EQ(VerifyLog(store_, signer_->verifier(), {"elsewhere/audit", 4096, true}).status().code(),
             StatusCode::kCorruption);

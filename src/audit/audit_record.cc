@@ -2,6 +2,7 @@
 
 #include <set>
 
+#include "common/crypto.h"
 #include "common/json_parse.h"
 #include "common/time_format.h"
 
@@ -21,14 +22,6 @@ Status CheckNoFloats(const nlohmann::json& value) {
   return Status::Ok();
 }
 
-bool IsLowerHex64(std::string_view text) {
-  if (text.size() != 64) return false;
-  for (char c : text) {
-    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
-  }
-  return true;
-}
-
 }  // namespace
 
 Result<std::string> CanonicalAuditJson(const AuditRecord& record) {
@@ -36,7 +29,7 @@ Result<std::string> CanonicalAuditJson(const AuditRecord& record) {
   if (event.actor.empty() || event.action.empty() || event.subject.empty()) {
     return Status::InvalidArgument("audit record needs actor, action and subject");
   }
-  if (!event.digest.empty() && !IsLowerHex64(event.digest)) {
+  if (!event.digest.empty() && !IsSha256Hex(event.digest)) {
     return Status::InvalidArgument("audit digest must be 64 lowercase hex digits");
   }
   // A default-constructed json (null) means "no details" and is written as {}.

@@ -9,7 +9,7 @@
 namespace vakt::audit {
 namespace {
 
-AuditRecord Sample() {
+AuditRecord SampleRecord() {
   AuditRecord record;
   record.seq = 7;
   record.time = 1'764'291'723'456;  // 2025-11-28T01:02:03.456Z
@@ -21,9 +21,9 @@ AuditRecord Sample() {
 }
 
 TEST(AuditRecordTest, CanonicalFormIsSortedCompactUtf8) {
-  auto json = CanonicalAuditJson(Sample());
-  ASSERT_TRUE(json.ok()) << json.status().ToString();
-  EXPECT_EQ(*json,
+  auto canonical = CanonicalAuditJson(SampleRecord());
+  ASSERT_TRUE(canonical.ok()) << canonical.status().ToString();
+  EXPECT_EQ(*canonical,
             "{\"action\":\"incident.acknowledge\",\"actor\":\"user:alice\",\"details\":"
             "{\"attempt\":2,\"b\":{\"a\":true,\"z\":1},\"note\":\"on it — ø\"},\"seq\":7,"
             "\"subject\":\"incident/INC-42\",\"time\":\"2025-11-28T01:02:03.456Z\",\"v\":1}");
@@ -48,19 +48,19 @@ std::string ObjectAndDumpForm(const AuditRecord& record) {
 
 TEST(AuditRecordTest, CanonicalFormIsByteForByteTheObjectAndDumpForm) {
   std::vector<AuditRecord> records;
-  records.push_back(Sample());
-  AuditRecord with_digest = Sample();
+  records.push_back(SampleRecord());
+  AuditRecord with_digest = SampleRecord();
   with_digest.event.digest = std::string(32, 'a') + std::string(32, '0');
   records.push_back(with_digest);
-  AuditRecord null_details = Sample();
+  AuditRecord null_details = SampleRecord();
   null_details.event.details = nullptr;
   records.push_back(null_details);
-  AuditRecord empty_details = Sample();
+  AuditRecord empty_details = SampleRecord();
   empty_details.event.details = nlohmann::json::object();
   empty_details.seq = 18'446'744'073'709'551'615u;
   empty_details.time = 0;
   records.push_back(empty_details);
-  AuditRecord escapes = Sample();
+  AuditRecord escapes = SampleRecord();
   escapes.event.actor = "user:\"quoted\" \\ back\tslash\n\x01\x1f\x7f";
   escapes.event.action = "a/b</script>";
   escapes.event.subject = "incident/ü€😀";
@@ -70,26 +70,26 @@ TEST(AuditRecordTest, CanonicalFormIsByteForByteTheObjectAndDumpForm) {
                            {"", ""}};
   records.push_back(escapes);
   for (const AuditRecord& record : records) {
-    auto json = CanonicalAuditJson(record);
-    ASSERT_TRUE(json.ok()) << json.status().ToString();
-    EXPECT_EQ(*json, ObjectAndDumpForm(record));
-    auto parsed = ParseAuditRecord(*json);
-    EXPECT_TRUE(parsed.ok()) << parsed.status().ToString() << " in " << *json;
+    auto canonical = CanonicalAuditJson(record);
+    ASSERT_TRUE(canonical.ok()) << canonical.status().ToString();
+    EXPECT_EQ(*canonical, ObjectAndDumpForm(record));
+    auto parsed = ParseAuditRecord(*canonical);
+    EXPECT_TRUE(parsed.ok()) << parsed.status().ToString() << " in " << *canonical;
   }
 }
 
 TEST(AuditRecordTest, ParseRoundTripsAndDigestIsKept) {
-  AuditRecord record = Sample();
+  AuditRecord record = SampleRecord();
   record.event.digest = std::string(64, 'a');
-  auto json = CanonicalAuditJson(record);
-  ASSERT_TRUE(json.ok());
-  auto parsed = ParseAuditRecord(*json);
+  auto canonical = CanonicalAuditJson(record);
+  ASSERT_TRUE(canonical.ok());
+  auto parsed = ParseAuditRecord(*canonical);
   ASSERT_TRUE(parsed.ok()) << parsed.status().ToString();
   EXPECT_EQ(parsed->seq, 7u);
   EXPECT_EQ(parsed->time, record.time);
   EXPECT_EQ(parsed->event.digest, record.event.digest);
   EXPECT_EQ(parsed->event.details, record.event.details);
-  EXPECT_EQ(*CanonicalAuditJson(*parsed), *json);
+  EXPECT_EQ(*CanonicalAuditJson(*parsed), *canonical);
 }
 
 TEST(AuditRecordTest, InvalidRecordsAreRefused) {
@@ -106,14 +106,14 @@ TEST(AuditRecordTest, InvalidRecordsAreRefused) {
       {"invalid utf8", [](AuditRecord& r) { r.event.subject = "bad\xff"; }},
   };
   for (const auto& c : cases) {
-    AuditRecord record = Sample();
+    AuditRecord record = SampleRecord();
     c.mutate(record);
     EXPECT_EQ(CanonicalAuditJson(record).status().code(), StatusCode::kInvalidArgument) << c.name;
   }
 }
 
 TEST(AuditRecordTest, NonCanonicalBytesAreCorruption) {
-  const std::string good = *CanonicalAuditJson(Sample());
+  const std::string good = *CanonicalAuditJson(SampleRecord());
   const std::string cases[] = {
       good.substr(0, good.size() - 1),                                // truncated
       " " + good,                                                     // whitespace

@@ -3,6 +3,7 @@
 #include <chrono>
 
 #include "audit/audit_record.h"
+#include "common/crypto.h"
 
 namespace vakt::audit {
 namespace {
@@ -227,14 +228,6 @@ class Scanner {
   const char* end_;
 };
 
-bool IsLowerHex64(std::string_view text) {
-  if (text.size() != 64) return false;
-  for (char c : text) {
-    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
-  }
-  return true;
-}
-
 // CanonicalTime reads "YYYY-MM-DDTHH:MM:SS.mmmZ" with every field in range and a year from 1970
 // (what FormatRfc3339 writes for ms >= 0) without fmt or a round trip; anything else is left to
 // ParseRfc3339 + FormatRfc3339, the reference.
@@ -278,7 +271,7 @@ std::optional<ScannedRecord> ScanCanonicalRecord(std::string_view data) {
   if (scan.Literal(",\"digest\":")) {
     text.clear();
     // An empty digest is written as no digest, so "" is not canonical either.
-    if (!scan.String(&text) || !IsLowerHex64(text)) return std::nullopt;
+    if (!scan.String(&text) || !IsSha256Hex(text)) return std::nullopt;
   }
   if (!scan.Literal(",\"seq\":") || !scan.UnsignedInteger(record.seq)) return std::nullopt;
   if (!scan.Literal(",\"subject\":") || !scan.String(&record.subject) || record.subject.empty()) {

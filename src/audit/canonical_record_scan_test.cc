@@ -101,10 +101,10 @@ TEST(CanonicalRecordScanTest, AcceptsEveryGeneratedCanonicalRecordWithTheReferen
   std::mt19937 rng(20261128);
   int accepted = 0;
   for (int n = 0; n < 3000; ++n) {
-    auto json = CanonicalAuditJson(RandomRecord(rng));
-    ASSERT_TRUE(json.ok()) << json.status().ToString();
-    ExpectSameVerdict(*json, "generated #" + std::to_string(n));
-    accepted += ScanCanonicalRecord(*json).has_value() ? 1 : 0;
+    auto canonical = CanonicalAuditJson(RandomRecord(rng));
+    ASSERT_TRUE(canonical.ok()) << canonical.status().ToString();
+    ExpectSameVerdict(*canonical, "generated #" + std::to_string(n));
+    accepted += ScanCanonicalRecord(*canonical).has_value() ? 1 : 0;
   }
   EXPECT_EQ(accepted, 3000);
 }
@@ -118,9 +118,9 @@ TEST(CanonicalRecordScanTest, MutatedRecordsGetTheReferenceVerdict) {
       "}", "{",  "]",  "\\/", "\\u0041", "\\u001F", "\\u000a", "\x80", "\xc0\xaf", "\xed\xa0\x80"};
   int refused = 0;
   for (int n = 0; n < 3000; ++n) {
-    auto json = CanonicalAuditJson(RandomRecord(rng));
-    ASSERT_TRUE(json.ok());
-    std::string data = *json;
+    auto canonical = CanonicalAuditJson(RandomRecord(rng));
+    ASSERT_TRUE(canonical.ok());
+    std::string data = *canonical;
     std::uniform_int_distribution<size_t> at(0, data.size() - 1);
     switch (std::uniform_int_distribution<int>(0, 3)(rng)) {
       case 0:
@@ -230,9 +230,9 @@ TEST(CanonicalRecordScanTest, NestingLimitMatchesTheReference) {
     nlohmann::json value = 1;
     for (int n = 0; n < levels; ++n) value = nlohmann::json::array({value});
     record.event.details = {{"deep", value}};
-    auto json = CanonicalAuditJson(record);
-    ASSERT_TRUE(json.ok());
-    ExpectSameVerdict(*json, std::to_string(levels) + " nested arrays");
+    auto canonical = CanonicalAuditJson(record);
+    ASSERT_TRUE(canonical.ok());
+    ExpectSameVerdict(*canonical, std::to_string(levels) + " nested arrays");
   }
 }
 

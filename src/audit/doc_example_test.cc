@@ -16,7 +16,7 @@
 namespace vakt::audit {
 namespace {
 
-constexpr char kOrigin[] = "vakt.example/audit";
+constexpr char kDocOrigin[] = "vakt.example/audit";
 constexpr char kSeed[] = "vakt-doc-example-seed-0123456789";  // 32 bytes; a public test key
 
 std::string ReadDoc() {
@@ -36,8 +36,8 @@ std::string Join(const std::vector<Hash>& hashes) {
 TEST(AuditDocExampleTest, WorkedExampleInDocMatchesCode) {
   FakeClock clock(1'795'827'600'000);  // 2026-11-28T01:00:00.000Z
   InMemoryLeafStore store;
-  auto signer = *NoteSigner::FromSeed(kOrigin, kSeed);
-  auto log = *AuditLog::Open(store, clock, signer, kOrigin);
+  auto signer = *NoteSigner::FromSeed(kDocOrigin, kSeed);
+  auto log = *AuditLog::Open(store, clock, signer, kDocOrigin);
   ASSERT_TRUE(log->Append({"user:alice", "incident.acknowledge", "incident/INC-7", {}, ""}).ok());
   clock.Advance(1500);
   ASSERT_TRUE(log->Append({"system:escalation", "notify.attempt", "incident/INC-7",
@@ -64,7 +64,7 @@ TEST(AuditDocExampleTest, WorkedExampleInDocMatchesCode) {
   facts.push_back(signer.verifier().VerifierKey());
   facts.push_back(Join(*log->InclusionProof(1, 3)));
   facts.push_back(Join(*log->ConsistencyProof(2, 3)));
-  EXPECT_TRUE(VerifyLog(store, signer.verifier(), {kOrigin, 4096, true}).ok());
+  EXPECT_TRUE(VerifyLog(store, signer.verifier(), {kDocOrigin, 4096, true}).ok());
 
   const std::string doc = ReadDoc();
   ASSERT_FALSE(doc.empty());

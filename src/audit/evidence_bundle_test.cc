@@ -8,13 +8,13 @@
 namespace vakt::audit {
 namespace {
 
-constexpr char kOrigin[] = "vakt.test/audit";
+constexpr char kBundleOrigin[] = "vakt.test/audit";
 
 class EvidenceBundleTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    signer_ = std::make_unique<NoteSigner>(*NoteSigner::FromSeed(kOrigin, std::string(32, 's')));
-    log_ = std::move(AuditLog::Open(store_, clock_, *signer_, kOrigin)).value();
+    signer_ = std::make_unique<NoteSigner>(*NoteSigner::FromSeed(kBundleOrigin, std::string(32, 's')));
+    log_ = std::move(AuditLog::Open(store_, clock_, *signer_, kBundleOrigin)).value();
     for (const char* subject : {"incident/INC-7", "incident/INC-8", "step/INC-7/shift-traffic",
                                 "incident/INC-70", "incident/INC-7"}) {
       ASSERT_TRUE(log_->Append({"user:alice", "incident.note", subject, {{"n", 1}}, ""}).ok());
@@ -74,7 +74,7 @@ TEST_F(EvidenceBundleTest, RecordRehashedWithItsHashStillFailsTheInclusionProof)
 }
 
 TEST_F(EvidenceBundleTest, BundleSignedByAnotherKeyFailsWhenAKeyIsPinned) {
-  auto other = *NoteSigner::Generate(kOrigin);
+  auto other = *NoteSigner::Generate(kBundleOrigin);
   EXPECT_EQ(VerifyEvidenceBundle(Bundle(), &other.verifier()).status().code(),
             StatusCode::kCorruption);
 }
@@ -90,14 +90,14 @@ TEST_F(EvidenceBundleTest, ForeignRecordIsRefusedWhenBuildingAndWhenVerifying) {
 
 TEST_F(EvidenceBundleTest, VerifyLogWithoutAKeyStillChecksCheckpointRoots) {
   ASSERT_TRUE(log_->SignCheckpoint().ok());
-  auto report = VerifyLog(store_, nullptr, {kOrigin});
+  auto report = VerifyLog(store_, nullptr, {kBundleOrigin});
   ASSERT_TRUE(report.ok()) << report.status().ToString();
   EXPECT_FALSE(report->signatures_checked);
   // Rewrite leaf 1 together with its hash: only the checkpoint root can tell.
   AuditLeaf& leaf = store_.MutableLeavesForTest()[1];
   leaf.data.replace(leaf.data.find("alice"), 5, "mallo");
   leaf.leaf_hash = HashLeaf(leaf.data);
-  EXPECT_EQ(VerifyLog(store_, nullptr, {kOrigin}).status().code(), StatusCode::kCorruption);
+  EXPECT_EQ(VerifyLog(store_, nullptr, {kBundleOrigin}).status().code(), StatusCode::kCorruption);
 }
 
 }  // namespace

@@ -15,14 +15,6 @@ namespace {
 
 constexpr char kEvidencePrefix[] = "evidence/";
 
-bool IsLowerHex64(std::string_view text) {
-  if (text.size() != 64) return false;
-  for (char c : text) {
-    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
-  }
-  return true;
-}
-
 nlohmann::json HexList(const std::vector<Hash>& hashes) {
   nlohmann::json list = nlohmann::json::array();
   for (const Hash& hash : hashes) list.push_back(HashToHex(hash));
@@ -72,7 +64,7 @@ Result<PreparedExport> PrepareIncidentExport(const std::string& incident_key,
   add(kIncidentMember, incident_record.dump(2) + "\n", "record", nullptr);
   std::set<std::string> seen;
   for (const ExportEvidence& item : evidence) {
-    if (!IsLowerHex64(item.sha256)) {
+    if (!IsSha256Hex(item.sha256)) {
       return Status::InvalidArgument("evidence hash '" + item.sha256 + "' is malformed");
     }
     if (Sha256Hex(item.bytes) != item.sha256) {

@@ -9,13 +9,13 @@
 namespace vakt::audit {
 namespace {
 
-constexpr char kOrigin[] = "vakt.test/audit";
+constexpr char kExportOrigin[] = "vakt.test/audit";
 
 class IncidentExportTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    signer_ = std::make_unique<NoteSigner>(*NoteSigner::FromSeed(kOrigin, std::string(32, 's')));
-    log_ = std::move(AuditLog::Open(store_, clock_, *signer_, kOrigin)).value();
+    signer_ = std::make_unique<NoteSigner>(*NoteSigner::FromSeed(kExportOrigin, std::string(32, 's')));
+    log_ = std::move(AuditLog::Open(store_, clock_, *signer_, kExportOrigin)).value();
     evidence_ = {{Sha256Hex("error ratio 0.31"), {{"name", "error-ratio"}}, "error ratio 0.31"},
                  {Sha256Hex(std::string(700, 'L')), {{"name", "logs"}}, std::string(700, 'L')}};
     Append({"user:alice", "incident.open", "incident/INC-7", {{"n", 1}}, ""});
@@ -142,7 +142,7 @@ TEST_F(IncidentExportTest, MissingOrUnlistedMemberIsNamed) {
 
 TEST_F(IncidentExportTest, ArchiveSignedByAnotherKeyFailsWhenAKeyIsPinned) {
   const std::string archive = Export();
-  auto other = NoteSigner::FromSeed(kOrigin, std::string(32, 'o'));
+  auto other = NoteSigner::FromSeed(kExportOrigin, std::string(32, 'o'));
   ASSERT_TRUE(other.ok());
   auto report = VerifyIncidentExport(archive, &other->verifier());
   ASSERT_FALSE(report.ok());

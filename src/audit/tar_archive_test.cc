@@ -9,7 +9,7 @@
 namespace vakt::audit {
 namespace {
 
-std::vector<TarMember> Sample() {
+std::vector<TarMember> SampleMembers() {
   return {{"manifest.json", "{\"a\": 1}\n"},
           {"evidence/abc", std::string(1500, 'x')},
           {"empty.txt", ""},
@@ -17,21 +17,21 @@ std::vector<TarMember> Sample() {
 }
 
 TEST(TarArchiveTest, RoundTripsMembersInOrder) {
-  auto archive = WriteTar(Sample(), 1'700'000'000);
+  auto archive = WriteTar(SampleMembers(), 1'700'000'000);
   ASSERT_TRUE(archive.ok()) << archive.status().ToString();
   EXPECT_EQ(archive->size() % 512, 0u);
   auto members = ReadTar(*archive);
   ASSERT_TRUE(members.ok()) << members.status().ToString();
   ASSERT_EQ(members->size(), 4u);
   for (size_t i = 0; i < members->size(); ++i) {
-    EXPECT_EQ((*members)[i].name, Sample()[i].name);
-    EXPECT_EQ((*members)[i].data, Sample()[i].data);
+    EXPECT_EQ((*members)[i].name, SampleMembers()[i].name);
+    EXPECT_EQ((*members)[i].data, SampleMembers()[i].data);
   }
 }
 
 // The archive must be an ordinary tar an auditor can unpack with the system's tar.
 TEST(TarArchiveTest, SystemTarListsAndExtractsTheMembers) {
-  auto archive = WriteTar(Sample(), 1'700'000'000);
+  auto archive = WriteTar(SampleMembers(), 1'700'000'000);
   ASSERT_TRUE(archive.ok());
   const std::string dir = ::testing::TempDir() + "vakt-tar-test";
   const std::string path = dir + ".tar";
@@ -55,7 +55,7 @@ TEST(TarArchiveTest, RejectsUnsafeOrDuplicateNames) {
 }
 
 TEST(TarArchiveTest, TruncatedArchiveIsRejectedAtEveryBlockBoundary) {
-  auto archive = WriteTar(Sample(), 0);
+  auto archive = WriteTar(SampleMembers(), 0);
   ASSERT_TRUE(archive.ok());
   for (size_t length = 0; length < archive->size(); length += 512) {
     auto read = ReadTar(std::string_view(*archive).substr(0, length));
@@ -66,7 +66,7 @@ TEST(TarArchiveTest, TruncatedArchiveIsRejectedAtEveryBlockBoundary) {
 }
 
 TEST(TarArchiveTest, ChangedHeaderByteFailsTheChecksumNamingTheMember) {
-  auto archive = WriteTar(Sample(), 0);
+  auto archive = WriteTar(SampleMembers(), 0);
   ASSERT_TRUE(archive.ok());
   // Header of the second member starts after the first header and its one data block.
   for (size_t i = 1024; i < 1536; ++i) {
@@ -80,7 +80,7 @@ TEST(TarArchiveTest, ChangedHeaderByteFailsTheChecksumNamingTheMember) {
 }
 
 TEST(TarArchiveTest, NonZeroPaddingOrTrailerIsRejected) {
-  auto archive = WriteTar(Sample(), 0);
+  auto archive = WriteTar(SampleMembers(), 0);
   ASSERT_TRUE(archive.ok());
   std::string padded = *archive;
   padded[512 + 100] = 'z';  // after manifest.json's 9 data bytes

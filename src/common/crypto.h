@@ -16,6 +16,9 @@ using Sha256Digest = std::array<std::uint8_t, 32>;
 Sha256Digest Sha256(std::string_view data);
 // Sha256Hex is lowercase hex of Sha256(data).
 std::string Sha256Hex(std::string_view data);
+// IsSha256Hex: exactly 64 lowercase hex digits, the one spelling of a SHA-256 that vakt stores,
+// signs and compares (uppercase is refused so that equal digests are equal strings).
+bool IsSha256Hex(std::string_view text);
 // HmacSha256 returns the raw 32-byte MAC.
 std::string HmacSha256(std::string_view key, std::string_view data);
 

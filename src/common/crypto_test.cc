@@ -15,6 +15,16 @@ TEST(CryptoTest, HmacSha256MatchesRfc4231Case2) {
             "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
 }
 
+TEST(CryptoTest, Sha256HexIsExactlySixtyFourLowercaseHexDigits) {
+  EXPECT_TRUE(IsSha256Hex(Sha256Hex("vakt")));
+  EXPECT_TRUE(IsSha256Hex(std::string(64, 'f')));
+  EXPECT_FALSE(IsSha256Hex(std::string(63, 'a')));
+  EXPECT_FALSE(IsSha256Hex(std::string(65, 'a')));
+  EXPECT_FALSE(IsSha256Hex(std::string(64, 'A')));  // one spelling: uppercase is refused
+  EXPECT_FALSE(IsSha256Hex(std::string(63, 'a') + "g"));
+  EXPECT_FALSE(IsSha256Hex(""));
+}
+
 TEST(CryptoTest, HexAndBase64RoundTripAndRejectGarbage) {
   EXPECT_EQ(*HexDecode("00ff10"), std::string("\x00\xff\x10", 3));
   EXPECT_FALSE(HexDecode("abc").ok());

@@ -3,15 +3,16 @@
 #include <algorithm>
 #include <set>
 
+#include "common/crypto.h"
 #include "common/time_format.h"
 
 namespace vakt::compliance {
 namespace {
 
-constexpr ReportKind kReportKinds[] = {
-    ReportKind::kAiActReport,      ReportKind::kNis2EarlyWarning, ReportKind::kNis2Notification,
-    ReportKind::kNis2FinalReport,  ReportKind::kDoraInitial,      ReportKind::kDoraIntermediate,
-    ReportKind::kDoraFinal};
+constexpr ReportKind kReportKinds[] = {ReportKind::kAiActReport,      ReportKind::kNis2EarlyWarning,
+                                       ReportKind::kNis2Notification, ReportKind::kNis2FinalReport,
+                                       ReportKind::kDoraInitial,      ReportKind::kDoraIntermediate,
+                                       ReportKind::kDoraFinal};
 
 // UtcDate renders the YYYY-MM-DD UTC date of `at`, comparable with effective_from as text.
 std::string UtcDate(TimeMs at) { return FormatRfc3339(at).substr(0, 10); }
@@ -19,7 +20,8 @@ std::string UtcDate(TimeMs at) { return FormatRfc3339(at).substr(0, 10); }
 Result<bool> OptionalBool(const nlohmann::json& details, const char* key) {
   auto found = details.find(key);
   if (found == details.end() || found->is_null()) return false;
-  if (!found->is_boolean()) return Status::InvalidArgument(std::string(key) + ": must be a boolean");
+  if (!found->is_boolean())
+    return Status::InvalidArgument(std::string(key) + ": must be a boolean");
   return found->get<bool>();
 }
 
@@ -31,8 +33,8 @@ Result<std::string> RequiredString(const nlohmann::json& details, const char* ke
     return Status::InvalidArgument(std::string(key) + ": required string");
   }
   if (found->get_ref<const std::string&>().size() > kMaxTextBytes) {
-    return Status::InvalidArgument(std::string(key) + ": at most " +
-                                   std::to_string(kMaxTextBytes) + " bytes");
+    return Status::InvalidArgument(std::string(key) + ": at most " + std::to_string(kMaxTextBytes) +
+                                   " bytes");
   }
   return found->get<std::string>();
 }
@@ -116,7 +118,8 @@ Result<RecordedClassification> DecodeClassification(const nlohmann::json& detail
     if (!applies->is_boolean()) return Status::InvalidArgument("applies: must be a boolean");
     recorded.applies = applies->get<bool>();
   }
-  VAKT_ASSIGN_OR_RETURN(c.widespread_infringement, OptionalBool(details, "widespread_infringement"));
+  VAKT_ASSIGN_OR_RETURN(c.widespread_infringement,
+                        OptionalBool(details, "widespread_infringement"));
   VAKT_ASSIGN_OR_RETURN(c.critical_infrastructure_disruption,
                         OptionalBool(details, "critical_infrastructure_disruption"));
   VAKT_ASSIGN_OR_RETURN(c.death, OptionalBool(details, "death"));
@@ -148,8 +151,7 @@ Result<Submission> DecodeSubmission(const nlohmann::json& details, TimeMs time) 
   }
   VAKT_ASSIGN_OR_RETURN(submission.recipient, RequiredString(details, "recipient"));
   VAKT_ASSIGN_OR_RETURN(submission.content_sha256, RequiredString(details, "content_sha256"));
-  if (submission.content_sha256.size() != 64 ||
-      submission.content_sha256.find_first_not_of("0123456789abcdef") != std::string::npos) {
+  if (!IsSha256Hex(submission.content_sha256)) {
     return Status::InvalidArgument("content_sha256: must be 64 lowercase hex digits");
   }
   submission.submitted_at = time;

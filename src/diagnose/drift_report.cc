@@ -9,17 +9,10 @@
 #include "diagnose/parallel.h"
 
 namespace vakt::diagnose {
-namespace {
+namespace {}  // namespace
 
-nlohmann::json Number(double v) {
-  if (std::isnan(v)) return "nan";
-  if (std::isinf(v)) return v > 0 ? "inf" : "-inf";
-  return v;
-}
-
-}  // namespace
-
-Result<DriftReport> CompareTables(Table reference, Table current, const DriftReportOptions& options) {
+Result<DriftReport> CompareTables(Table reference, Table current,
+                                  const DriftReportOptions& options) {
   std::map<std::string, size_t, std::less<>> current_index;
   for (size_t i = 0; i < current.columns.size(); ++i) current_index[current.columns[i].name] = i;
   const size_t n = reference.columns.size();
@@ -58,31 +51,37 @@ Result<DriftReport> CompareTables(Table reference, Table current, const DriftRep
   return report;
 }
 
+nlohmann::json JsonNumber(double value) {
+  if (std::isnan(value)) return "nan";
+  if (std::isinf(value)) return value > 0 ? "inf" : "-inf";
+  return value;
+}
+
 nlohmann::json DriftReportToJson(const DriftReport& report) {
   nlohmann::json columns = nlohmann::json::array();
   for (const ColumnReport& c : report.columns) {
     const DriftAnalysis& a = c.analysis;
     nlohmann::json stats = nlohmann::json::object();
     if (a.ks) {
-      stats["ks_statistic"] = Number(a.ks->statistic);
-      stats["ks_pvalue"] = Number(a.ks->pvalue);
+      stats["ks_statistic"] = JsonNumber(a.ks->statistic);
+      stats["ks_pvalue"] = JsonNumber(a.ks->pvalue);
     }
-    if (a.wasserstein) stats["wasserstein"] = Number(*a.wasserstein);
-    if (a.wasserstein_normed) stats["wasserstein_normed"] = Number(*a.wasserstein_normed);
-    stats["psi"] = Number(a.psi);
-    stats["jensenshannon"] = Number(a.jensenshannon);
-    stats["kl_divergence"] = Number(a.kl_divergence);
+    if (a.wasserstein) stats["wasserstein"] = JsonNumber(*a.wasserstein);
+    if (a.wasserstein_normed) stats["wasserstein_normed"] = JsonNumber(*a.wasserstein_normed);
+    stats["psi"] = JsonNumber(a.psi);
+    stats["jensenshannon"] = JsonNumber(a.jensenshannon);
+    stats["kl_divergence"] = JsonNumber(a.kl_divergence);
     if (a.chisquare) {
-      stats["chi2_statistic"] = Number(a.chisquare->statistic);
-      stats["chi2_pvalue"] = Number(a.chisquare->pvalue);
+      stats["chi2_statistic"] = JsonNumber(a.chisquare->statistic);
+      stats["chi2_pvalue"] = JsonNumber(a.chisquare->pvalue);
     }
-    if (a.ztest) stats["z_pvalue"] = Number(a.ztest->pvalue);
+    if (a.ztest) stats["z_pvalue"] = JsonNumber(a.ztest->pvalue);
     columns.push_back({{"column", c.column},
                        {"type", ColumnTypeName(c.type)},
                        {"n_reference", a.n_ref},
                        {"n_current", a.n_cur},
                        {"test", DriftTestName(a.test)},
-                       {"score", Number(a.score)},
+                       {"score", JsonNumber(a.score)},
                        {"threshold", a.threshold},
                        {"drift", a.drift},
                        {"statistics", std::move(stats)}});

@@ -36,12 +36,16 @@ struct DriftReport {
 // CompareTables analyses every column of `reference` (which `current` must also have, with the
 // same type). Consumes both tables. Errors: InvalidArgument naming the column when a column is
 // missing from `current` or has no non-missing values on one side.
-Result<DriftReport> CompareTables(Table reference, Table current, const DriftReportOptions& options);
+Result<DriftReport> CompareTables(Table reference, Table current,
+                                  const DriftReportOptions& options);
 
 // DriftReportToJson renders {"columns":[{column,type,n_reference,n_current,test,score,threshold,
 // drift,statistics:{...}}],"dataset":{drifted_columns,share,drift}}. Statistics that do not
 // apply are omitted; non-finite numbers are written as the strings "inf", "-inf", "nan".
 nlohmann::json DriftReportToJson(const DriftReport& report);
+// JsonNumber writes NaN and ±infinity as the strings "nan", "inf" and "-inf" (JSON has no spelling
+// for them), every other value as a number.
+nlohmann::json JsonNumber(double value);
 
 // DriftReportToText renders an aligned table for terminals.
 std::string DriftReportToText(const DriftReport& report);

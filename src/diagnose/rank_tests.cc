@@ -12,8 +12,6 @@
 namespace vakt::diagnose {
 namespace {
 
-constexpr double kPi = std::numbers::pi;
-
 // Midranks of both sorted samples within the pooled sample (scipy rankdata 'average'), plus
 // the tie term sum(t^3 - t) over groups of equal values.
 struct PooledRanks {
@@ -71,8 +69,8 @@ std::vector<long double> MannWhitneyCounts(long n1, long n2) {
 // scipy _MWU.sf(k): P(U >= k), summed from the nearer tail.
 double MannWhitneyExactSf(long k, long n1, long n2) {
   const std::vector<long double> counts = MannWhitneyCounts(std::min(n1, n2), std::max(n1, n2));
-  const double total = std::exp(std::lgamma(n1 + n2 + 1.0) - std::lgamma(n1 + 1.0) -
-                                std::lgamma(n2 + 1.0));
+  const double total =
+      std::exp(std::lgamma(n1 + n2 + 1.0) - std::lgamma(n1 + 1.0) - std::lgamma(n2 + 1.0));
   // Use the exact binomial when representable (scipy.special.binom is exact for these sizes).
   long double binom = 1.0L;
   for (long i = 1; i <= std::min(n1, n2); ++i) {
@@ -108,7 +106,8 @@ double PolyFitQuadraticEval(std::span<const double> x, std::span<const double> y
     }
   }
   // Solve [[s0 s1 s2],[s1 s2 s3],[s2 s3 s4]] [c0 c1 c2] = t by Gaussian elimination.
-  long double a[3][4] = {{s[0], s[1], s[2], t[0]}, {s[1], s[2], s[3], t[1]}, {s[2], s[3], s[4], t[2]}};
+  long double a[3][4] = {
+      {s[0], s[1], s[2], t[0]}, {s[1], s[2], s[3], t[1]}, {s[2], s[3], s[4], t[2]}};
   for (int col = 0; col < 3; ++col) {
     int pivot = col;
     for (int row = col + 1; row < 3; ++row) {
@@ -147,9 +146,9 @@ double CramerVonMisesExactPvalue(double u_stat, long m, long n) {
   const long a = lcm / m;
   const long b = lcm / n;
   const long mn = m * n;
-  const double zeta = PythonFloorDiv(
-      static_cast<double>(lcm * lcm * (m + n)) * (6 * u_stat - static_cast<double>(mn * (4 * mn - 1))),
-      static_cast<double>(6 * mn * mn));
+  const double zeta = PythonFloorDiv(static_cast<double>(lcm * lcm * (m + n)) *
+                                         (6 * u_stat - static_cast<double>(mn * (4 * mn - 1))),
+                                     static_cast<double>(6 * mn * mn));
   using Dist = std::map<int64_t, double>;  // value -> frequency
   std::vector<Dist> gs(static_cast<size_t>(m) + 1);
   gs[0][0] = 1.0;
@@ -167,7 +166,8 @@ double CramerVonMisesExactPvalue(double u_stat, long m, long n) {
     gs = std::move(next);
   }
   double combinations = 1.0;
-  for (long i = 1; i <= m; ++i) combinations = combinations * static_cast<double>(n + i) / static_cast<double>(i);
+  for (long i = 1; i <= m; ++i)
+    combinations = combinations * static_cast<double>(n + i) / static_cast<double>(i);
   combinations = std::nearbyint(combinations);
   double hits = 0;
   for (const auto& [value, freq] : gs[static_cast<size_t>(m)]) {
@@ -181,7 +181,7 @@ double CramerVonMisesInfCdf(double x) {
   double total = 0;
   for (int k = 0; k < 1000; ++k) {
     const double u = std::exp(std::lgamma(k + 0.5) - std::lgamma(k + 1.0)) /
-                     (std::pow(kPi, 1.5) * std::sqrt(x));
+                     (std::pow(std::numbers::pi, 1.5) * std::sqrt(x));
     const double y = 4.0 * k + 1;
     const double q = y * y / (16 * x);
     const double z = u * std::sqrt(y) * std::exp(-q) * BesselK(0.25, q);
@@ -219,8 +219,8 @@ MannWhitneyResult MannWhitney(std::span<const double> ref, std::span<const doubl
   out.has_ties = ranks.has_ties;
   const double mu = static_cast<double>(n1 * n2) / 2;
   const double n = static_cast<double>(n1 + n2);
-  const double s = std::sqrt(static_cast<double>(n1 * n2) / 12 *
-                             ((n + 1) - ranks.tie_term / (n * (n - 1))));
+  const double s =
+      std::sqrt(static_cast<double>(n1 * n2) / 12 * ((n + 1) - ranks.tie_term / (n * (n - 1))));
   auto asymptotic_sf = [&](double u) { return NormalCdf(-((u - mu - 0.5) / s)); };
   const double u_max = std::max(out.u1, u2);
   out.pvalue_asymptotic = std::clamp(2 * asymptotic_sf(u_max), 0.0, 1.0);
@@ -275,7 +275,8 @@ std::optional<AndersonResult> AndersonKSample(std::span<const double> ref,
   a2akn *= (big_n - 1.) / big_n;
 
   const double k = 2;
-  const double h_sum = 0.0 + 1.0 / static_cast<double>(ref.size()) + 1.0 / static_cast<double>(cur.size());
+  const double h_sum =
+      0.0 + 1.0 / static_cast<double>(ref.size()) + 1.0 / static_cast<double>(cur.size());
   // hs_cs = cumsum(1 / arange(N-1, 1, -1)); h = hs_cs[-1] + 1; g = sum(hs_cs / arange(2, N)).
   const long nn = static_cast<long>(pooled.size());
   std::vector<double> g_terms;
@@ -287,8 +288,10 @@ std::optional<AndersonResult> AndersonKSample(std::span<const double> ref,
   const double h = cumulative + 1;
   const double g = PairwiseSum(g_terms);
   const double a = (4 * g - 6) * (k - 1) + (10 - 6 * g) * h_sum;
-  const double b = (2 * g - 4) * k * k + 8 * h * k + (2 * g - 14 * h - 4) * h_sum - 8 * h + 4 * g - 6;
-  const double c = (6 * h + 2 * g - 2) * k * k + (4 * h - 4 * g + 6) * k + (2 * h - 6) * h_sum + 4 * h;
+  const double b =
+      (2 * g - 4) * k * k + 8 * h * k + (2 * g - 14 * h - 4) * h_sum - 8 * h + 4 * g - 6;
+  const double c =
+      (6 * h + 2 * g - 2) * k * k + (4 * h - 4 * g + 6) * k + (2 * h - 6) * h_sum + 4 * h;
   const double d = (2 * h + 6) * k * k - 4 * h * k;
   const double sigmasq = (a * big_n * big_n * big_n + b * big_n * big_n + c * big_n + d) /
                          ((big_n - 1.) * (big_n - 2.) * (big_n - 3.));
@@ -304,7 +307,8 @@ std::optional<AndersonResult> AndersonKSample(std::span<const double> ref,
     out.critical_values.push_back(kB0[i] + kB1[i] / std::sqrt(m) + kB2[i] / m);
     log_sig.push_back(std::log(kSig[i]));
   }
-  const auto [min_it, max_it] = std::minmax_element(out.critical_values.begin(), out.critical_values.end());
+  const auto [min_it, max_it] =
+      std::minmax_element(out.critical_values.begin(), out.critical_values.end());
   if (out.statistic < *min_it) {
     out.significance_level = 0.25;
     out.warnings.push_back("p-value capped: true value larger than 0.25");
@@ -312,7 +316,8 @@ std::optional<AndersonResult> AndersonKSample(std::span<const double> ref,
     out.significance_level = 0.001;
     out.warnings.push_back("p-value floored: true value smaller than 0.001");
   } else {
-    out.significance_level = std::exp(PolyFitQuadraticEval(out.critical_values, log_sig, out.statistic));
+    out.significance_level =
+        std::exp(PolyFitQuadraticEval(out.critical_values, log_sig, out.statistic));
   }
   return out;
 }
@@ -331,7 +336,8 @@ CramerVonMisesResult CramerVonMises(std::span<const double> ref, std::span<const
     const double d = ranks.cur_ranks[i] - static_cast<double>(i + 1);
     sy[i] = d * d;
   }
-  const double u = static_cast<double>(nx) * PairwiseSum(sx) + static_cast<double>(ny) * PairwiseSum(sy);
+  const double u =
+      static_cast<double>(nx) * PairwiseSum(sx) + static_cast<double>(ny) * PairwiseSum(sy);
   const long k = nx * ny;
   const long big_n = nx + ny;
   CramerVonMisesResult out;
@@ -345,7 +351,8 @@ CramerVonMisesResult CramerVonMises(std::span<const double> ref, std::span<const
   const Wide wn = big_n;
   const Wide vt_num = (wn + 1) * (4 * wk * wn - 3 * (Wide{nx} * nx + Wide{ny} * ny) - 2 * wk);
   const Wide vt_den = 45 * wn * wn * 4 * wk;
-  double vt = static_cast<double>(static_cast<long double>(vt_num) / static_cast<long double>(vt_den));
+  double vt =
+      static_cast<double>(static_cast<long double>(vt_num) / static_cast<long double>(vt_den));
   const double tn = 1.0 / 6 + (out.statistic - et) / std::sqrt(45 * vt);
   out.pvalue_asymptotic = tn < 0.003 ? 1.0 : std::max(0.0, 1. - CramerVonMisesInfCdf(tn));
   out.auto_exact = std::max(nx, ny) <= 20;

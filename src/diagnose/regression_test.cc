@@ -22,10 +22,10 @@ nlohmann::json Expected() {
 }
 
 void ExpectQuality(const nlohmann::json& e, const ModelQuality& q, const std::string& period) {
-  constexpr double kRel = 1e-9;
+  constexpr double kRelTolerance = 1e-9;
   auto near = [&](const char* key, double actual) {
     const double v = e.at(key).get<double>();
-    EXPECT_NEAR(v, actual, kRel * std::max(1e-300, std::fabs(v))) << period << "." << key;
+    EXPECT_NEAR(v, actual, kRelTolerance * std::max(1e-300, std::fabs(v))) << period << "." << key;
   };
   EXPECT_EQ(e.at("n").get<int64_t>(), q.n) << period;
   EXPECT_EQ(e.at("positives").get<int64_t>(), q.positives) << period;

@@ -4,14 +4,6 @@
 #include <cmath>
 
 namespace vakt::diagnose {
-namespace {
-
-nlohmann::json Number(double value) {
-  if (std::isfinite(value)) return value;
-  return std::isnan(value) ? "nan" : (value > 0 ? "inf" : "-inf");
-}
-
-}  // namespace
 
 Status ApplyDriftMethod(DriftReport& report, const std::string& method, double threshold,
                         double drift_share) {
@@ -65,7 +57,7 @@ nlohmann::json DriftHistogramsToJson(const DriftReport& report) {
     if (!binning.per_value) {
       item["bins"] = "edges";
       nlohmann::json edges = nlohmann::json::array();
-      for (double edge : binning.edges) edges.push_back(Number(edge));
+      for (double edge : binning.edges) edges.push_back(JsonNumber(edge));
       item["edges"] = edges;
     } else {
       // One bin per value: a high-cardinality column would flood the console, so keep the
@@ -78,16 +70,16 @@ nlohmann::json DriftHistogramsToJson(const DriftReport& report) {
         if (column.analysis.type == ColumnType::kCategorical) {
           keys.push_back(binning.string_keys[at]);
         } else {
-          keys.push_back(Number(binning.numeric_keys[at]));
+          keys.push_back(JsonNumber(binning.numeric_keys[at]));
         }
       }
       item["values"] = keys;
       if (count > kMaxValueBins) {
         item["truncated"] = true;
-        item["reference_counts"] = Counts(binning.ref_counts.begin(),
-                                          binning.ref_counts.begin() + kMaxValueBins);
-        item["current_counts"] = Counts(binning.cur_counts.begin(),
-                                        binning.cur_counts.begin() + kMaxValueBins);
+        item["reference_counts"] =
+            Counts(binning.ref_counts.begin(), binning.ref_counts.begin() + kMaxValueBins);
+        item["current_counts"] =
+            Counts(binning.cur_counts.begin(), binning.cur_counts.begin() + kMaxValueBins);
       }
     }
     out.push_back(std::move(item));
