@@ -101,6 +101,23 @@ std::optional<double> KsExactPvalue(long n1, long n2, double d, double* snapped_
 
 namespace {
 
+// SignedStatistic picks ks_2samp's D from the largest positive and negative CDF differences:
+// the negative side wins only when strictly larger, as scipy compares them.
+KsResult SignedStatistic(double max_diff, double max_loc, double min_diff, double min_loc) {
+  const double min_s = std::clamp(-min_diff, 0.0, 1.0);
+  KsResult result;
+  if (min_s > max_diff) {
+    result.statistic = min_s;
+    result.location = min_loc;
+    result.sign = -1;
+  } else {
+    result.statistic = max_diff;
+    result.location = max_loc;
+    result.sign = 1;
+  }
+  return result;
+}
+
 // SortedStatistic is D with its sign and location for sorted samples: F_ref - F_cur evaluated at
 // every pooled value in numpy's order (reference block first, then current), keeping the first
 // argmax/argmin like np.argmax does. The straightforward oracle for the unsorted path.
@@ -132,18 +149,7 @@ KsResult SortedStatistic(std::span<const double> reference, std::span<const doub
   };
   scan(reference);
   scan(current);
-  const double min_s = std::clamp(-min_diff, 0.0, 1.0);
-  KsResult result;
-  if (min_s > max_diff) {
-    result.statistic = min_s;
-    result.location = min_loc;
-    result.sign = -1;
-  } else {
-    result.statistic = max_diff;
-    result.location = max_loc;
-    result.sign = 1;
-  }
-  return result;
+  return SignedStatistic(max_diff, max_loc, min_diff, min_loc);
 }
 
 // WithPvalue adds the p-value for `method` to a statistic, as ks_2samp does after computing D.
@@ -182,18 +188,7 @@ class RunExtremes {
 
   KsResult Statistic() const {
     const double min_at = ref_min_ == min_ ? ref_min_at_ : min_at_;
-    const double min_s = std::clamp(-min_, 0.0, 1.0);
-    KsResult result;
-    if (min_s > max_) {
-      result.statistic = min_s;
-      result.location = min_at;
-      result.sign = -1;
-    } else {
-      result.statistic = max_;
-      result.location = max_at_;
-      result.sign = 1;
-    }
-    return result;
+    return SignedStatistic(max_, max_at_, min_, min_at);
   }
 
  private:
