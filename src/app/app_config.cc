@@ -7,6 +7,7 @@
 #include <set>
 #include <sstream>
 
+#include "common/file_read.h"
 #include "common/time_format.h"
 
 namespace vakt::app {
@@ -17,9 +18,10 @@ std::string Where(const std::string& path, const YAML::Node& node) {
   return fmt::format("{}:{}:{}", path, mark.line + 1, mark.column + 1);
 }
 
-Status CheckKeys(const std::string& path, const YAML::Node& map, const std::set<std::string>& allowed,
-                 const std::string& section) {
-  if (!map.IsMap()) return Status::InvalidArgument(Where(path, map) + ": " + section + " must be a mapping");
+Status CheckKeys(const std::string& path, const YAML::Node& map,
+                 const std::set<std::string>& allowed, const std::string& section) {
+  if (!map.IsMap())
+    return Status::InvalidArgument(Where(path, map) + ": " + section + " must be a mapping");
   for (const auto& entry : map) {
     std::string key = entry.first.as<std::string>();
     if (!allowed.contains(key)) {
@@ -65,24 +67,22 @@ Status ParseListen(const std::string& listen, AppConfig& config) {
 }
 
 Result<AppConfig> LoadAppConfig(const std::string& path) {
-  std::ifstream file(path);
-  if (!file) return Status::NotFound("cannot read config file " + path);
-  std::stringstream buffer;
-  buffer << file.rdbuf();
   AppConfig config;
-  config.source_text = buffer.str();
+  VAKT_ASSIGN_OR_RETURN(config.source_text, ReadFileToString(path));
   YAML::Node root;
   try {
     root = YAML::Load(config.source_text);
   } catch (const YAML::ParserException& error) {
-    return Status::InvalidArgument(fmt::format("{}:{}:{}: {}", path, error.mark.line + 1,
-                                               error.mark.column + 1, error.msg));
+    return Status::InvalidArgument(
+        fmt::format("{}:{}:{}: {}", path, error.mark.line + 1, error.mark.column + 1, error.msg));
   }
   if (root.IsNull()) return config;
-  VAKT_RETURN_IF_ERROR(CheckKeys(path, root,
-                                 {"listen", "database", "runbooks", "catalog", "oncall", "web",
-                                  "data_dir", "diagnose_data_dir", "prometheus_url", "durability", "ingest", "http", "log", "audit", "notify", "retro", "drills", "actions", "evidence"},
-                                 "vakt.yaml"));
+  VAKT_RETURN_IF_ERROR(
+      CheckKeys(path, root,
+                {"listen", "database", "runbooks", "catalog", "oncall", "web", "data_dir",
+                 "diagnose_data_dir", "prometheus_url", "durability", "ingest", "http", "log",
+                 "audit", "notify", "retro", "drills", "actions", "evidence"},
+                "vakt.yaml"));
   std::string text;
   if (root["listen"]) {
     VAKT_RETURN_IF_ERROR(Read(path, root["listen"], text));
@@ -104,11 +104,11 @@ Result<AppConfig> LoadAppConfig(const std::string& path) {
   if (root["catalog"]) VAKT_RETURN_IF_ERROR(Read(path, root["catalog"], config.catalog_path));
   if (root["oncall"]) VAKT_RETURN_IF_ERROR(Read(path, root["oncall"], config.oncall_path));
   if (const YAML::Node notify = root["notify"]) {
-    VAKT_RETURN_IF_ERROR(CheckKeys(path, notify,
-                                   {"templates", "webhook_secret", "smtp_url", "smtp_from",
-                                    "slack_webhook_url", "drill_webhook_url", "fallback_channel",
-                                    "fallback_target"},
-                                   "notify"));
+    VAKT_RETURN_IF_ERROR(
+        CheckKeys(path, notify,
+                  {"templates", "webhook_secret", "smtp_url", "smtp_from", "slack_webhook_url",
+                   "drill_webhook_url", "fallback_channel", "fallback_target"},
+                  "notify"));
     const std::pair<const char*, std::string*> fields[] = {
         {"templates", &config.notify.templates_dir},
         {"webhook_secret", &config.notify.webhook_secret},
@@ -131,34 +131,56 @@ Result<AppConfig> LoadAppConfig(const std::string& path) {
   if (root["data_dir"]) VAKT_RETURN_IF_ERROR(Read(path, root["data_dir"], config.data_dir));
   if (root["durability"]) {
     VAKT_RETURN_IF_ERROR(Read(path, root["durability"], text));
-    if (text == "full") config.durability = storage::DurabilityLevel::kFull;
-    else if (text == "normal") config.durability = storage::DurabilityLevel::kNormal;
-    else if (text == "off") config.durability = storage::DurabilityLevel::kOff;
-    else return Status::InvalidArgument(Where(path, root["durability"]) + ": durability must be full, normal or off");
+    if (text == "full")
+      config.durability = storage::DurabilityLevel::kFull;
+    else if (text == "normal")
+      config.durability = storage::DurabilityLevel::kNormal;
+    else if (text == "off")
+      config.durability = storage::DurabilityLevel::kOff;
+    else
+      return Status::InvalidArgument(Where(path, root["durability"]) +
+                                     ": durability must be full, normal or off");
   }
   if (const YAML::Node ingest = root["ingest"]) {
-    VAKT_RETURN_IF_ERROR(CheckKeys(path, ingest,
-                                   {"max_body_bytes", "max_pagerduty_body_bytes", "max_json_depth",
-                                    "max_alerts_per_request", "max_labels_per_alert",
-                                    "max_label_name_bytes", "max_label_value_bytes",
-                                    "max_annotation_value_bytes", "resolve_timeout",
-                                    "queue_capacity", "max_batch"},
-                                   "ingest"));
+    VAKT_RETURN_IF_ERROR(CheckKeys(
+        path, ingest,
+        {"max_body_bytes", "max_pagerduty_body_bytes", "max_json_depth", "max_alerts_per_request",
+         "max_labels_per_alert", "max_label_name_bytes", "max_label_value_bytes",
+         "max_annotation_value_bytes", "resolve_timeout", "queue_capacity", "max_batch"},
+        "ingest"));
     auto& limits = config.limits;
-    if (ingest["max_body_bytes"]) VAKT_RETURN_IF_ERROR(ReadSize(path, ingest["max_body_bytes"], limits.max_body_bytes));
-    if (ingest["max_pagerduty_body_bytes"]) VAKT_RETURN_IF_ERROR(ReadSize(path, ingest["max_pagerduty_body_bytes"], limits.max_pagerduty_body_bytes));
-    if (ingest["max_json_depth"]) VAKT_RETURN_IF_ERROR(ReadSize(path, ingest["max_json_depth"], limits.max_json_depth));
-    if (ingest["max_alerts_per_request"]) VAKT_RETURN_IF_ERROR(ReadSize(path, ingest["max_alerts_per_request"], limits.max_alerts_per_request));
-    if (ingest["max_labels_per_alert"]) VAKT_RETURN_IF_ERROR(ReadSize(path, ingest["max_labels_per_alert"], limits.max_labels_per_alert));
-    if (ingest["max_label_name_bytes"]) VAKT_RETURN_IF_ERROR(ReadSize(path, ingest["max_label_name_bytes"], limits.max_label_name_bytes));
-    if (ingest["max_label_value_bytes"]) VAKT_RETURN_IF_ERROR(ReadSize(path, ingest["max_label_value_bytes"], limits.max_label_value_bytes));
-    if (ingest["max_annotation_value_bytes"]) VAKT_RETURN_IF_ERROR(ReadSize(path, ingest["max_annotation_value_bytes"], limits.max_annotation_value_bytes));
-    if (ingest["queue_capacity"]) VAKT_RETURN_IF_ERROR(ReadSize(path, ingest["queue_capacity"], config.queue.capacity_alerts));
-    if (ingest["max_batch"]) VAKT_RETURN_IF_ERROR(ReadSize(path, ingest["max_batch"], config.queue.max_batch_alerts));
+    if (ingest["max_body_bytes"])
+      VAKT_RETURN_IF_ERROR(ReadSize(path, ingest["max_body_bytes"], limits.max_body_bytes));
+    if (ingest["max_pagerduty_body_bytes"])
+      VAKT_RETURN_IF_ERROR(
+          ReadSize(path, ingest["max_pagerduty_body_bytes"], limits.max_pagerduty_body_bytes));
+    if (ingest["max_json_depth"])
+      VAKT_RETURN_IF_ERROR(ReadSize(path, ingest["max_json_depth"], limits.max_json_depth));
+    if (ingest["max_alerts_per_request"])
+      VAKT_RETURN_IF_ERROR(
+          ReadSize(path, ingest["max_alerts_per_request"], limits.max_alerts_per_request));
+    if (ingest["max_labels_per_alert"])
+      VAKT_RETURN_IF_ERROR(
+          ReadSize(path, ingest["max_labels_per_alert"], limits.max_labels_per_alert));
+    if (ingest["max_label_name_bytes"])
+      VAKT_RETURN_IF_ERROR(
+          ReadSize(path, ingest["max_label_name_bytes"], limits.max_label_name_bytes));
+    if (ingest["max_label_value_bytes"])
+      VAKT_RETURN_IF_ERROR(
+          ReadSize(path, ingest["max_label_value_bytes"], limits.max_label_value_bytes));
+    if (ingest["max_annotation_value_bytes"])
+      VAKT_RETURN_IF_ERROR(
+          ReadSize(path, ingest["max_annotation_value_bytes"], limits.max_annotation_value_bytes));
+    if (ingest["queue_capacity"])
+      VAKT_RETURN_IF_ERROR(ReadSize(path, ingest["queue_capacity"], config.queue.capacity_alerts));
+    if (ingest["max_batch"])
+      VAKT_RETURN_IF_ERROR(ReadSize(path, ingest["max_batch"], config.queue.max_batch_alerts));
     if (ingest["resolve_timeout"]) {
       VAKT_RETURN_IF_ERROR(Read(path, ingest["resolve_timeout"], text));
       auto duration = ParseDuration(text);
-      if (!duration.ok()) return Status::InvalidArgument(Where(path, ingest["resolve_timeout"]) + ": " + duration.status().message());
+      if (!duration.ok())
+        return Status::InvalidArgument(Where(path, ingest["resolve_timeout"]) + ": " +
+                                       duration.status().message());
       limits.resolve_timeout_ms = *duration;
     }
   }
@@ -185,9 +207,8 @@ Result<AppConfig> LoadAppConfig(const std::string& path) {
     }
   }
   if (const YAML::Node regulatory = root["regulatory"]) {
-    VAKT_RETURN_IF_ERROR(CheckKeys(path, regulatory,
-                                   {"warn_to", "warn_percent", "warn_lead", "warn_interval"},
-                                   "regulatory"));
+    VAKT_RETURN_IF_ERROR(CheckKeys(
+        path, regulatory, {"warn_to", "warn_percent", "warn_lead", "warn_interval"}, "regulatory"));
     if (regulatory["warn_to"]) {
       VAKT_RETURN_IF_ERROR(Read(path, regulatory["warn_to"], config.regulatory_warn_to));
       for (const std::string& to : config.regulatory_warn_to) {
@@ -232,8 +253,8 @@ Result<AppConfig> LoadAppConfig(const std::string& path) {
     }
   }
   if (const YAML::Node evidence_section = root["evidence"]) {
-    VAKT_RETURN_IF_ERROR(CheckKeys(path, evidence_section, {"retention_classes", "sweep_interval"},
-                                   "evidence"));
+    VAKT_RETURN_IF_ERROR(
+        CheckKeys(path, evidence_section, {"retention_classes", "sweep_interval"}, "evidence"));
     if (const YAML::Node classes = evidence_section["retention_classes"]) {
       if (!classes.IsMap()) {
         return Status::InvalidArgument(Where(path, classes) +
@@ -250,7 +271,8 @@ Result<AppConfig> LoadAppConfig(const std::string& path) {
         parsed[entry.first.as<std::string>()] = days * evidence::kDay;
       }
       Status valid = evidence::ValidateRetentionClasses(parsed);
-      if (!valid.ok()) return Status::InvalidArgument(Where(path, classes) + ": " + valid.message());
+      if (!valid.ok())
+        return Status::InvalidArgument(Where(path, classes) + ": " + valid.message());
       config.evidence_retention_classes = std::move(parsed);
     }
     if (const YAML::Node interval = evidence_section["sweep_interval"]) {
@@ -261,7 +283,8 @@ Result<AppConfig> LoadAppConfig(const std::string& path) {
         auto duration = ParseDuration(text);
         if (!duration.ok() || *duration < 60'000) {
           return Status::InvalidArgument(
-              Where(path, interval) + ": sweep_interval must be off, 0 or a duration of at least 1m");
+              Where(path, interval) +
+              ": sweep_interval must be off, 0 or a duration of at least 1m");
         }
         config.evidence_sweep_interval_ms = *duration;
       }
@@ -289,19 +312,25 @@ Result<AppConfig> LoadAppConfig(const std::string& path) {
   if (const YAML::Node drills = root["drills"]) {
     VAKT_RETURN_IF_ERROR(CheckKeys(path, drills, {"targets"}, "drills"));
     if (const YAML::Node targets = drills["targets"]) {
-      if (!targets.IsMap()) return Status::InvalidArgument(Where(path, targets) + ": targets must map runbook ids (or default) to targets");
+      if (!targets.IsMap())
+        return Status::InvalidArgument(Where(path, targets) +
+                                       ": targets must map runbook ids (or default) to targets");
       for (const auto& entry : targets) {
         std::string runbook_id = entry.first.as<std::string>();
-        VAKT_RETURN_IF_ERROR(CheckKeys(path, entry.second, {"acknowledge", "mitigate", "resolve"}, "drills.targets." + runbook_id));
+        VAKT_RETURN_IF_ERROR(CheckKeys(path, entry.second, {"acknowledge", "mitigate", "resolve"},
+                                       "drills.targets." + runbook_id));
         AppConfig::DrillTarget target;
-        const std::pair<const char*, std::int64_t*> fields[] = {{"acknowledge", &target.acknowledge_ms},
-                                                                 {"mitigate", &target.mitigate_ms},
-                                                                 {"resolve", &target.resolve_ms}};
+        const std::pair<const char*, std::int64_t*> fields[] = {
+            {"acknowledge", &target.acknowledge_ms},
+            {"mitigate", &target.mitigate_ms},
+            {"resolve", &target.resolve_ms}};
         for (const auto& [key, slot] : fields) {
           if (!entry.second[key]) continue;
           VAKT_RETURN_IF_ERROR(Read(path, entry.second[key], text));
           auto duration = ParseDuration(text);
-          if (!duration.ok() || *duration <= 0) return Status::InvalidArgument(Where(path, entry.second[key]) + ": must be a positive duration such as 5m");
+          if (!duration.ok() || *duration <= 0)
+            return Status::InvalidArgument(Where(path, entry.second[key]) +
+                                           ": must be a positive duration such as 5m");
           *slot = *duration;
         }
         config.drill_targets[runbook_id] = target;

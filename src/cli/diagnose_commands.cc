@@ -8,6 +8,7 @@
 
 #include "cli/api_client.h"
 #include "cli/commands.h"
+#include "common/file_read.h"
 #include "common/json_parse.h"
 #include "common/time_format.h"
 #include "diagnose/drift_report.h"
@@ -30,7 +31,8 @@ struct DriftFlags {
 };
 
 double MillisSince(std::chrono::steady_clock::time_point start) {
-  return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+  return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
+      .count();
 }
 
 int RunDrift(const DriftFlags& flags) {
@@ -39,9 +41,8 @@ int RunDrift(const DriftFlags& flags) {
   schema.columns = flags.columns;
   const auto start = std::chrono::steady_clock::now();
   // The two files are independent; read them concurrently.
-  auto current_future = std::async(std::launch::async, [&] {
-    return diagnose::ReadTable(flags.current, schema);
-  });
+  auto current_future =
+      std::async(std::launch::async, [&] { return diagnose::ReadTable(flags.current, schema); });
   Result<diagnose::Table> reference = diagnose::ReadTable(flags.reference, schema);
   Result<diagnose::Table> current = current_future.get();
   const double parse_ms = MillisSince(start);
@@ -167,7 +168,8 @@ int RunIncidentTriage(const TriageFlags& flags) {
     return kExitUsage;
   }
   const std::string base = "/api/v1/incidents/" + flags.incident;
-  auto response = flags.latest ? client->Get(base + "/diagnosis") : client->Post(base + "/diagnose", "");
+  auto response =
+      flags.latest ? client->Get(base + "/diagnosis") : client->Post(base + "/diagnose", "");
   if (!response.ok()) {
     std::cerr << "vakt diagnose triage: " << response.status().message() << "\n";
     return kExitFailure;
@@ -190,11 +192,8 @@ int RunIncidentTriage(const TriageFlags& flags) {
 }
 
 Result<std::vector<diagnose::InfraFinding>> ReadInfraFindings(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) return Status::NotFound("cannot open " + path);
-  std::stringstream text;
-  text << in.rdbuf();
-  VAKT_ASSIGN_OR_RETURN(nlohmann::json doc, ParseJsonStrict(text.str()));
+  VAKT_ASSIGN_OR_RETURN(std::string text, ReadFileToString(path));
+  VAKT_ASSIGN_OR_RETURN(nlohmann::json doc, ParseJsonStrict(text));
   if (!doc.is_array()) return Status::InvalidArgument(path + ": expected a JSON array of findings");
   std::vector<diagnose::InfraFinding> out;
   try {
@@ -247,7 +246,8 @@ int RunTriage(const TriageFlags& flags) {
     input.drift = diagnose::SummarizeDrift(*report);
   }
   if (!flags.before.empty() || !flags.after.empty()) {
-    Result<std::vector<diagnose::LabeledPrediction>> before = diagnose::ReadPredictions(flags.before);
+    Result<std::vector<diagnose::LabeledPrediction>> before =
+        diagnose::ReadPredictions(flags.before);
     if (!before.ok()) return fail(before.status());
     Result<std::vector<diagnose::LabeledPrediction>> after = diagnose::ReadPredictions(flags.after);
     if (!after.ok()) return fail(after.status());
@@ -267,15 +267,17 @@ int RunTriage(const TriageFlags& flags) {
   }
   input.deployment.last_deploy = flags.last_deploy;
   input.deployment.inside_change_window = flags.change_window;
-  std::cout << nlohmann::json{{"hypotheses", diagnose::HypothesesToJson(diagnose::Triage(input))}}.dump(2)
-            << "\n";
+  std::cout
+      << nlohmann::json{{"hypotheses", diagnose::HypothesesToJson(diagnose::Triage(input))}}.dump(2)
+      << "\n";
   return kExitOk;
 }
 
 }  // namespace
 
 void AddDiagnoseCommands(CLI::App& app, int& exit_code) {
-  auto* diagnose = app.add_subcommand("diagnose", "Root-cause diagnostics: data drift, model regression");
+  auto* diagnose =
+      app.add_subcommand("diagnose", "Root-cause diagnostics: data drift, model regression");
   diagnose->require_subcommand(1);
 
   auto drift_flags = std::make_shared<DriftFlags>();
@@ -290,8 +292,9 @@ void AddDiagnoseCommands(CLI::App& app, int& exit_code) {
       ->delimiter(',');
   drift->add_option("--format", drift_flags->format, "Output format")
       ->check(CLI::IsMember({"json", "text"}));
-  drift->add_option("--drift-share", drift_flags->drift_share,
-                    "Dataset drift when this share of columns drift")
+  drift
+      ->add_option("--drift-share", drift_flags->drift_share,
+                   "Dataset drift when this share of columns drift")
       ->check(CLI::Range(0.0, 1.0));
   drift->add_option("--threads", drift_flags->threads, "Worker threads (0 = all cores)");
   drift->add_flag("--timing", drift_flags->timing, "Print parse/analysis times to stderr");
@@ -300,7 +303,8 @@ void AddDiagnoseCommands(CLI::App& app, int& exit_code) {
   auto regression_flags = std::make_shared<RegressionFlags>();
   auto* regression = diagnose->add_subcommand(
       "regression", "Compare model quality before vs after a change from labelled predictions");
-  regression->add_option("--before", regression_flags->before, "Predictions before (score,label[,timestamp])");
+  regression->add_option("--before", regression_flags->before,
+                         "Predictions before (score,label[,timestamp])");
   regression->add_option("--after", regression_flags->after, "Predictions after");
   regression->add_option("--predictions", regression_flags->predictions,
                          "All predictions with a timestamp column");
@@ -314,13 +318,13 @@ void AddDiagnoseCommands(CLI::App& app, int& exit_code) {
       ->check(CLI::Range(1, 1000));
   regression->add_option("--format", regression_flags->format, "Output format")
       ->check(CLI::IsMember({"json", "text"}));
-  regression->callback([regression_flags, &exit_code] {
-    exit_code = RunRegression(*regression_flags);
-  });
+  regression->callback(
+      [regression_flags, &exit_code] { exit_code = RunRegression(*regression_flags); });
 
   auto triage_flags = std::make_shared<TriageFlags>();
   auto* triage = diagnose->add_subcommand(
-      "triage", "Rank data drift / model regression / infrastructure / unknown from local evidence");
+      "triage",
+      "Rank data drift / model regression / infrastructure / unknown from local evidence");
   triage->add_option("--reference", triage_flags->reference, "Reference data for drift");
   triage->add_option("--current", triage_flags->current, "Current data for drift");
   triage->add_option("--categorical", triage_flags->categorical, "Categorical columns")
@@ -340,7 +344,9 @@ void AddDiagnoseCommands(CLI::App& app, int& exit_code) {
                    "With --incident: show the stored latest diagnosis instead of running one");
   triage->add_option("--server", triage_flags->server, "vakt server URL ($VAKT_SERVER)");
   triage->add_option("--token", triage_flags->token, "API token ($VAKT_TOKEN)");
-  triage->add_option("--format", triage_flags->format, "Output with --incident: json or text (the report)")
+  triage
+      ->add_option("--format", triage_flags->format,
+                   "Output with --incident: json or text (the report)")
       ->check(CLI::IsMember({"json", "text"}));
   triage->callback([triage_flags, &exit_code] { exit_code = RunTriage(*triage_flags); });
 }

@@ -7,6 +7,7 @@
 
 #include "cli/api_client.h"
 #include "cli/commands.h"
+#include "common/file_read.h"
 
 // `vakt proposal create|list|review|apply`: runbook change proposals over the REST API.
 namespace vakt::cli {
@@ -37,7 +38,8 @@ int Call(const ProposalFlags& flags, const std::string& method, const std::strin
   if (!response.ok() || response->status >= 300) {
     std::cerr << "vakt proposal: "
               << (response.ok() ? ProblemText(*response) : response.status().message()) << "\n";
-    return response.ok() && (response->status == 400 || response->status == 404) ? kExitUsage : kExitFailure;
+    return response.ok() && (response->status == 400 || response->status == 404) ? kExitUsage
+                                                                                 : kExitFailure;
   }
   *out = nlohmann::json::parse(response->body, nullptr, false);
   if (out->is_discarded()) {
@@ -47,19 +49,12 @@ int Call(const ProposalFlags& flags, const std::string& method, const std::strin
   return kExitOk;
 }
 
-std::optional<std::string> ReadFile(const std::string& path) {
-  std::ifstream file(path);
-  if (!file) return std::nullopt;
-  std::stringstream text;
-  text << file.rdbuf();
-  return text.str();
-}
-
 void PrintProposal(const nlohmann::json& proposal) {
-  std::cout << fmt::format("#{:<4} {:<26} {:<9} {:<8} {:<12} {}\n", proposal["id"].get<std::int64_t>(),
-                           proposal["runbook_id"].get<std::string>(), proposal["state"].get<std::string>(),
-                           proposal["incident"].is_string() ? proposal["incident"].get<std::string>() : "-",
-                           proposal["author"].get<std::string>(), proposal["message"].get<std::string>());
+  std::cout << fmt::format(
+      "#{:<4} {:<26} {:<9} {:<8} {:<12} {}\n", proposal["id"].get<std::int64_t>(),
+      proposal["runbook_id"].get<std::string>(), proposal["state"].get<std::string>(),
+      proposal["incident"].is_string() ? proposal["incident"].get<std::string>() : "-",
+      proposal["author"].get<std::string>(), proposal["message"].get<std::string>());
 }
 
 int Create(const ProposalFlags& flags) {
@@ -69,9 +64,9 @@ int Create(const ProposalFlags& flags) {
     std::cerr << "vakt proposal create: give exactly one of --patch or --yaml\n";
     return kExitUsage;
   }
-  auto text = ReadFile(flags.patch_file.empty() ? flags.yaml_file : flags.patch_file);
-  if (!text) {
-    std::cerr << "vakt proposal create: cannot read the file\n";
+  auto text = ReadFileToString(flags.patch_file.empty() ? flags.yaml_file : flags.patch_file);
+  if (!text.ok()) {
+    std::cerr << "vakt proposal create: " << text.status().message() << "\n";
     return kExitUsage;
   }
   if (!flags.patch_file.empty()) {
@@ -85,7 +80,8 @@ int Create(const ProposalFlags& flags) {
     body["yaml"] = *text;
   }
   nlohmann::json created;
-  int code = Call(flags, "POST", "/api/v1/runbooks/" + flags.runbook + "/proposals", body.dump(), &created);
+  int code = Call(flags, "POST", "/api/v1/runbooks/" + flags.runbook + "/proposals", body.dump(),
+                  &created);
   if (code != kExitOk) return code;
   if (flags.format == "json") {
     std::cout << created.dump(2) << "\n";
@@ -100,9 +96,11 @@ int Create(const ProposalFlags& flags) {
 
 void AddProposalCommands(CLI::App& app, int& exit_code) {
   auto flags = std::make_shared<ProposalFlags>();
-  auto* proposal = app.add_subcommand("proposal", "Runbook change proposals: create, list, review, apply");
+  auto* proposal =
+      app.add_subcommand("proposal", "Runbook change proposals: create, list, review, apply");
   proposal->require_subcommand(1);
-  auto* create = proposal->add_subcommand("create", "Propose a change to a runbook (patch or full YAML)");
+  auto* create =
+      proposal->add_subcommand("create", "Propose a change to a runbook (patch or full YAML)");
   create->add_option("runbook", flags->runbook, "Runbook id")->required();
   create->add_option("--message,-m", flags->message, "Why the change")->required();
   create->add_option("--incident", flags->incident, "Incident the change comes from, e.g. INC-7");
@@ -116,12 +114,14 @@ void AddProposalCommands(CLI::App& app, int& exit_code) {
       ->required()
       ->check(CLI::IsMember({"approve", "reject"}));
   review->add_option("--comment", flags->comment, "Review comment");
-  auto* apply = proposal->add_subcommand("apply", "Apply an approved proposal as the runbook's new version");
+  auto* apply =
+      proposal->add_subcommand("apply", "Apply an approved proposal as the runbook's new version");
   apply->add_option("id", flags->id, "Proposal number")->required();
   for (auto* command : {create, list, review, apply}) {
     command->add_option("--server", flags->server, "vakt server URL ($VAKT_SERVER)");
     command->add_option("--token", flags->token, "API token ($VAKT_TOKEN)");
-    command->add_option("--format", flags->format, "text or json")->check(CLI::IsMember({"text", "json"}));
+    command->add_option("--format", flags->format, "text or json")
+        ->check(CLI::IsMember({"text", "json"}));
   }
   create->callback([flags, &exit_code] { exit_code = Create(*flags); });
   list->callback([flags, &exit_code] {
@@ -139,7 +139,8 @@ void AddProposalCommands(CLI::App& app, int& exit_code) {
   review->callback([flags, &exit_code] {
     nlohmann::json body;
     nlohmann::json request = {{"decision", flags->decision}, {"comment", flags->comment}};
-    exit_code = Call(*flags, "POST", "/api/v1/proposals/" + flags->id + "/review", request.dump(), &body);
+    exit_code =
+        Call(*flags, "POST", "/api/v1/proposals/" + flags->id + "/review", request.dump(), &body);
     if (exit_code == kExitOk) PrintProposal(body);
   });
   apply->callback([flags, &exit_code] {

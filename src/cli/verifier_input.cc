@@ -5,21 +5,14 @@
 #include <sstream>
 
 #include "cli/commands.h"
+#include "common/file_read.h"
 
 namespace vakt::cli {
-
-Result<std::string> ReadWholeFile(const std::string& path) {
-  std::ifstream file(path, std::ios::binary);
-  if (!file) return Status::NotFound("cannot read " + path);
-  std::stringstream buffer;
-  buffer << file.rdbuf();
-  return buffer.str();
-}
 
 bool ReadTrustedKey(std::string_view command, const std::string& path,
                     std::optional<audit::NoteVerifier>& out) {
   if (path.empty()) return true;
-  auto text = ReadWholeFile(path);
+  auto text = ReadFileToString(path);
   if (!text.ok()) {
     std::cerr << command << ": --public-key: " << text.status().message() << "\n";
     return false;
@@ -42,7 +35,7 @@ bool ReadVerifierInput(std::string_view command, const std::string& path,
                        const std::string& public_key_path, std::string& contents,
                        std::optional<audit::NoteVerifier>& key) {
   if (!ReadTrustedKey(command, public_key_path, key)) return false;
-  auto text = ReadWholeFile(path);
+  auto text = ReadFileToString(path);
   if (!text.ok()) {
     std::cerr << command << ": " << text.status().message() << "\n";
     return false;

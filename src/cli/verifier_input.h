@@ -14,9 +14,6 @@ namespace vakt::cli {
 // commands that fetch what they verify use CallApi (cli/api_client.h). Each function prints its
 // failure as "<command>: reason" on stderr, so the caller only picks the exit code.
 
-// ReadWholeFile returns the bytes of `path`; NotFound when it cannot be read.
-Result<std::string> ReadWholeFile(const std::string& path);
-
 // ReadTrustedKey reads a verifier key ("name+keyid+base64", as GET /api/v1/audit/public-key
 // returns it) from `path` into `out`; an empty `path` leaves `out` empty (trust the input's own
 // key). Returns false, after printing why, when the file cannot be read or is not a key.

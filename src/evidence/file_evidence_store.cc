@@ -13,6 +13,7 @@
 #include <sstream>
 
 #include "common/crypto.h"
+#include "common/file_read.h"
 #include "common/json_parse.h"
 #include "common/time_format.h"
 
@@ -46,22 +47,14 @@ Status FsyncDir(const fs::path& dir) {
   return rc == 0 ? Status::Ok() : IoError("fsync", dir, error);
 }
 
-Result<std::string> ReadFile(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return Status::NotFound("no file " + path.string());
-  std::ostringstream contents;
-  contents << in.rdbuf();
-  if (in.bad()) return Status::Internal("reading " + path.string());
-  return contents.str();
-}
-
 }  // namespace
 
 Result<std::unique_ptr<FileEvidenceStore>> FileEvidenceStore::Open(const fs::path& root) {
   std::error_code error;
   for (const char* sub : {"sha256", "incidents", "tmp"}) {
     fs::create_directories(root / sub, error);
-    if (error) return Status::Internal("creating " + (root / sub).string() + ": " + error.message());
+    if (error)
+      return Status::Internal("creating " + (root / sub).string() + ": " + error.message());
   }
   return std::unique_ptr<FileEvidenceStore>(new FileEvidenceStore(root));
 }
@@ -138,15 +131,14 @@ Result<std::string> FileEvidenceStore::Get(std::string_view sha256) const {
   if (!IsValidSha256Hex(sha256)) {
     return Status::InvalidArgument("'" + std::string(sha256) + "' is not a SHA-256 hex digest");
   }
-  auto bytes = ReadFile(BlobPath(sha256));
+  auto bytes = ReadFileToString(BlobPath(sha256));
   if (!bytes.ok()) {
     return bytes.status().code() == StatusCode::kNotFound
                ? Status::NotFound("no evidence blob " + std::string(sha256))
                : bytes.status();
   }
   if (Sha256Hex(*bytes) != sha256) {
-    return Status::Corruption("evidence blob " + std::string(sha256) +
-                              " does not match its hash");
+    return Status::Corruption("evidence blob " + std::string(sha256) + " does not match its hash");
   }
   return bytes;
 }
@@ -158,7 +150,7 @@ Result<std::vector<EvidenceRecord>> FileEvidenceStore::ListByIncident(
   }
   const fs::path path = root_ / "incidents" / (std::string(incident_id) + ".jsonl");
   std::vector<EvidenceRecord> records;
-  auto contents = ReadFile(path);
+  auto contents = ReadFileToString(path);
   if (!contents.ok()) {
     if (contents.status().code() == StatusCode::kNotFound) return records;
     return contents.status();

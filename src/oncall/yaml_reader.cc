@@ -6,16 +6,14 @@
 #include <fstream>
 #include <sstream>
 
+#include "common/file_read.h"
 #include "common/time_format.h"
 
 namespace vakt::oncall {
 
 Result<YamlReader> YamlReader::LoadFile(const std::string& file) {
-  std::ifstream in(file, std::ios::binary);
-  if (!in) return Status::NotFound(fmt::format("cannot read {}", file));
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  return LoadString(buffer.str(), file);
+  VAKT_ASSIGN_OR_RETURN(std::string text, ReadFileToString(file));
+  return LoadString(text, file);
 }
 
 Result<YamlReader> YamlReader::LoadString(std::string_view text, const std::string& file) {
@@ -45,7 +43,8 @@ Status YamlReader::ExpectMap(std::initializer_list<std::string_view> allowed) co
       const std::string key = entry.first.as<std::string>();
       if (std::find(allowed.begin(), allowed.end(), key) == allowed.end()) {
         std::string names;
-        for (std::string_view name : allowed) names += (names.empty() ? "" : ", ") + std::string(name);
+        for (std::string_view name : allowed)
+          names += (names.empty() ? "" : ", ") + std::string(name);
         return YamlReader(entry.first, file_, path_)
             .Error(fmt::format("unknown key \"{}\" (allowed: {})", key, names));
       }
@@ -103,14 +102,16 @@ Result<bool> YamlReader::AsBool() const {
 Result<TimeMs> YamlReader::AsDuration() const {
   if (!node_.IsScalar()) return Error("expected a duration such as 5m");
   Result<TimeMs> value = ParseDuration(node_.Scalar());
-  if (!value.ok()) return Error(fmt::format("bad duration \"{}\": {}", node_.Scalar(), value.status().message()));
+  if (!value.ok())
+    return Error(fmt::format("bad duration \"{}\": {}", node_.Scalar(), value.status().message()));
   return value;
 }
 
 Result<TimeMs> YamlReader::AsTime() const {
   if (!node_.IsScalar()) return Error("expected an RFC 3339 time");
   Result<TimeMs> value = ParseRfc3339(node_.Scalar());
-  if (!value.ok()) return Error(fmt::format("bad time \"{}\": {}", node_.Scalar(), value.status().message()));
+  if (!value.ok())
+    return Error(fmt::format("bad time \"{}\": {}", node_.Scalar(), value.status().message()));
   return value;
 }
 
