@@ -3,9 +3,8 @@
 #include <fmt/format.h>
 #include <yaml-cpp/yaml.h>
 
-#include <fstream>
 #include <set>
-#include <sstream>
+#include <utility>
 
 #include "common/file_read.h"
 #include "common/time_format.h"
@@ -149,32 +148,22 @@ Result<AppConfig> LoadAppConfig(const std::string& path) {
          "max_annotation_value_bytes", "resolve_timeout", "queue_capacity", "max_batch"},
         "ingest"));
     auto& limits = config.limits;
-    if (ingest["max_body_bytes"])
-      VAKT_RETURN_IF_ERROR(ReadSize(path, ingest["max_body_bytes"], limits.max_body_bytes));
-    if (ingest["max_pagerduty_body_bytes"])
-      VAKT_RETURN_IF_ERROR(
-          ReadSize(path, ingest["max_pagerduty_body_bytes"], limits.max_pagerduty_body_bytes));
-    if (ingest["max_json_depth"])
-      VAKT_RETURN_IF_ERROR(ReadSize(path, ingest["max_json_depth"], limits.max_json_depth));
-    if (ingest["max_alerts_per_request"])
-      VAKT_RETURN_IF_ERROR(
-          ReadSize(path, ingest["max_alerts_per_request"], limits.max_alerts_per_request));
-    if (ingest["max_labels_per_alert"])
-      VAKT_RETURN_IF_ERROR(
-          ReadSize(path, ingest["max_labels_per_alert"], limits.max_labels_per_alert));
-    if (ingest["max_label_name_bytes"])
-      VAKT_RETURN_IF_ERROR(
-          ReadSize(path, ingest["max_label_name_bytes"], limits.max_label_name_bytes));
-    if (ingest["max_label_value_bytes"])
-      VAKT_RETURN_IF_ERROR(
-          ReadSize(path, ingest["max_label_value_bytes"], limits.max_label_value_bytes));
-    if (ingest["max_annotation_value_bytes"])
-      VAKT_RETURN_IF_ERROR(
-          ReadSize(path, ingest["max_annotation_value_bytes"], limits.max_annotation_value_bytes));
-    if (ingest["queue_capacity"])
-      VAKT_RETURN_IF_ERROR(ReadSize(path, ingest["queue_capacity"], config.queue.capacity_alerts));
-    if (ingest["max_batch"])
-      VAKT_RETURN_IF_ERROR(ReadSize(path, ingest["max_batch"], config.queue.max_batch_alerts));
+    // Every size setting of the ingest section, by its key in vakt.yaml.
+    const std::pair<const char*, size_t*> sizes[] = {
+        {"max_body_bytes", &limits.max_body_bytes},
+        {"max_pagerduty_body_bytes", &limits.max_pagerduty_body_bytes},
+        {"max_json_depth", &limits.max_json_depth},
+        {"max_alerts_per_request", &limits.max_alerts_per_request},
+        {"max_labels_per_alert", &limits.max_labels_per_alert},
+        {"max_label_name_bytes", &limits.max_label_name_bytes},
+        {"max_label_value_bytes", &limits.max_label_value_bytes},
+        {"max_annotation_value_bytes", &limits.max_annotation_value_bytes},
+        {"queue_capacity", &config.queue.capacity_alerts},
+        {"max_batch", &config.queue.max_batch_alerts},
+    };
+    for (const auto& [key, field] : sizes) {
+      if (ingest[key]) VAKT_RETURN_IF_ERROR(ReadSize(path, ingest[key], *field));
+    }
     if (ingest["resolve_timeout"]) {
       VAKT_RETURN_IF_ERROR(Read(path, ingest["resolve_timeout"], text));
       auto duration = ParseDuration(text);

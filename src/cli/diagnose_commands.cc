@@ -1,10 +1,8 @@
 // `vakt diagnose ...`: root-cause diagnostics over local files (issue 6). A thin shell over
 // src/diagnose: parse flags, read inputs, run the pure analysis, print JSON or text.
 #include <chrono>
-#include <fstream>
 #include <future>
 #include <iostream>
-#include <sstream>
 
 #include "cli/api_client.h"
 #include "cli/commands.h"

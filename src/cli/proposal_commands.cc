@@ -1,9 +1,7 @@
 #include <fmt/format.h>
 
-#include <fstream>
 #include <iostream>
 #include <memory>
-#include <sstream>
 
 #include "cli/api_client.h"
 #include "cli/commands.h"

@@ -1,8 +1,6 @@
 #include "cli/verifier_input.h"
 
-#include <fstream>
 #include <iostream>
-#include <sstream>
 
 #include "cli/commands.h"
 #include "common/file_read.h"
