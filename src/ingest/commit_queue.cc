@@ -27,6 +27,9 @@ CommitQueue::CommitQueue(storage::AlertStore& store, CommitQueueOptions options,
       commit_seconds_(metrics.GetHistogram("vakt_ingest_commit_seconds",
                                            "Duration of one group-commit transaction",
                                            {0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5})),
+      sync_seconds_(metrics.GetHistogram("vakt_ingest_sync_seconds",
+                                         "Duration of one fsync that made committed groups durable",
+                                         {0.0005, 0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1})),
       commit_failures_(metrics.GetCounter("vakt_ingest_commit_failures_total",
                                           "Group commits that failed (nothing stored)")) {}
 
@@ -36,6 +39,11 @@ void CommitQueue::Start() {
   std::lock_guard lock(mu_);
   if (writer_.joinable()) return;
   stopping_ = false;
+  {
+    std::lock_guard sync_lock(sync_mu_);
+    writer_done_ = false;
+  }
+  syncer_ = std::thread([this] { RunSync(); });
   writer_ = std::thread([this] { Run(); });
 }
 
@@ -46,6 +54,12 @@ void CommitQueue::Stop() {
   }
   wake_.notify_all();
   if (writer_.joinable()) writer_.join();
+  {
+    std::lock_guard lock(sync_mu_);
+    writer_done_ = true;
+  }
+  sync_wake_.notify_all();
+  if (syncer_.joinable()) syncer_.join();
 }
 
 size_t CommitQueue::QueueDepth() const {
@@ -98,18 +112,16 @@ void CommitQueue::CommitGroup(std::vector<Request>& group) {
   // Move (not copy) every request's alerts into the one batch: this runs on the single writer
   // thread, so a copy of every label map here would slow down every commit.
   CommittedBatch batch;
-  std::vector<size_t> counts;
-  counts.reserve(group.size());
   size_t total = 0;
   for (const Request& request : group) total += request.alerts.size();
   batch.alerts.reserve(total);
   for (Request& request : group) {
-    counts.push_back(request.alerts.size());
+    request.count = request.alerts.size();
     std::move(request.alerts.begin(), request.alerts.end(), std::back_inserter(batch.alerts));
     request.alerts.clear();
   }
   auto started = std::chrono::steady_clock::now();
-  auto result = store_.UpsertAlerts(batch.alerts);
+  auto result = store_.UpsertAlertsUnsynced(batch.alerts);
   commit_seconds_.Observe(
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
   if (!result.ok()) {
@@ -120,16 +132,49 @@ void CommitQueue::CommitGroup(std::vector<Request>& group) {
   }
   batch_size_.Observe(static_cast<double>(batch.alerts.size()));
   batch.upserts = std::move(*result);
-  size_t offset = 0;
-  for (size_t idx = 0; idx < group.size(); ++idx) {
-    Request& request = group[idx];
-    size_t count = counts[idx];
-    request.done.set_value(std::vector<storage::AlertUpsert>(
-        batch.upserts.begin() + static_cast<std::ptrdiff_t>(offset),
-        batch.upserts.begin() + static_cast<std::ptrdiff_t>(offset + count)));
-    offset += count;
+  {
+    std::lock_guard lock(sync_mu_);
+    committed_.push_back(Committed{std::move(group), std::move(batch)});
   }
-  if (listener_) listener_(batch);
+  sync_wake_.notify_one();
+}
+
+void CommitQueue::RunSync() {
+  while (true) {
+    std::deque<Committed> ready;
+    {
+      std::unique_lock lock(sync_mu_);
+      sync_wake_.wait(lock, [this] { return writer_done_ || !committed_.empty(); });
+      if (committed_.empty()) return;  // the writer has stopped and everything is synced
+      ready.swap(committed_);
+    }
+    // Everything in `ready` was committed before this sync starts, so one fsync covers it all.
+    auto started = std::chrono::steady_clock::now();
+    Status synced = store_.SyncCommitted();
+    sync_seconds_.Observe(
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+    for (Committed& committed : ready) {
+      if (synced.ok()) {
+        CompleteDurable(committed);
+        continue;
+      }
+      // Committed but not known to be on disk: never a 2xx. The sender retries; a re-send merges.
+      commit_failures_.Increment();
+      Status failed = Status::Unavailable("could not make alerts durable: " + synced.message());
+      for (Request& request : committed.requests) request.done.set_value(failed);
+    }
+  }
+}
+
+void CommitQueue::CompleteDurable(Committed& committed) {
+  size_t offset = 0;
+  for (Request& request : committed.requests) {
+    auto first = committed.batch.upserts.begin() + static_cast<std::ptrdiff_t>(offset);
+    offset += request.count;
+    request.done.set_value(std::vector<storage::AlertUpsert>(
+        first, committed.batch.upserts.begin() + static_cast<std::ptrdiff_t>(offset)));
+  }
+  if (listener_) listener_(committed.batch);
 }
 
 }  // namespace vakt::ingest

@@ -33,9 +33,11 @@ struct CommittedBatch {
 bool ChangesDispatch(const CommittedBatch& batch, TimeMs now);
 
 // CommitQueue is the single alert writer and its group commit. HTTP handlers Submit parsed alerts
-// and block; one writer thread drains everything queued into one transaction, commits (one fsync
-// for the whole group), then completes each waiting Submit. So a 2xx is only ever sent for a
-// committed alert, and durability costs one fsync per group rather than per alert.
+// and block; one writer thread drains everything queued into one transaction and commits it; a
+// sync thread then makes the commit durable (one fsync for every group committed since the last
+// one) and only then completes each waiting Submit. So a 2xx is only ever sent for a durable
+// alert, durability costs one fsync per group rather than per alert, and the writer stores the
+// next group while the previous one syncs (storage::AlertStore::UpsertAlertsUnsynced).
 // Thread-safe.
 class CommitQueue {
  public:
@@ -46,12 +48,12 @@ class CommitQueue {
   CommitQueue(const CommitQueue&) = delete;
   CommitQueue& operator=(const CommitQueue&) = delete;
 
-  // SetListener registers the callback run on the writer thread after every commit (dispatch to
-  // incidents). REQUIRES: called before Start.
+  // SetListener registers the callback run on the sync thread after every group is durable
+  // (dispatch to incidents). REQUIRES: called before Start.
   void SetListener(Listener listener) { listener_ = std::move(listener); }
 
   void Start();
-  // Stop refuses new work, commits everything already queued, then joins the writer.
+  // Stop refuses new work, commits and syncs everything already queued, then joins both threads.
   void Stop();
 
   // Submit stores `alerts` and returns their outcomes once committed. ResourceExhausted when the
@@ -63,11 +65,19 @@ class CommitQueue {
 
  private:
   struct Request {
-    std::vector<Alert> alerts;
+    std::vector<Alert> alerts;  // moved into the group's batch by the writer
+    size_t count = 0;           // how many alerts, i.e. this request's slice of the batch
     std::promise<Result<std::vector<storage::AlertUpsert>>> done;
+  };
+  // A committed group waiting for its fsync.
+  struct Committed {
+    std::vector<Request> requests;
+    CommittedBatch batch;
   };
   void Run();
   void CommitGroup(std::vector<Request>& group);
+  void RunSync();
+  void CompleteDurable(Committed& committed);
 
   storage::AlertStore& store_;
   const CommitQueueOptions options_;
@@ -78,9 +88,15 @@ class CommitQueue {
   size_t pending_alerts_ = 0;    // GUARDED_BY(mu_)
   bool stopping_ = false;        // GUARDED_BY(mu_)
   std::thread writer_;
+  std::mutex sync_mu_;
+  std::condition_variable sync_wake_;
+  std::deque<Committed> committed_;  // GUARDED_BY(sync_mu_)
+  bool writer_done_ = false;         // GUARDED_BY(sync_mu_)
+  std::thread syncer_;
   Gauge& queue_depth_;
   Histogram& batch_size_;
   Histogram& commit_seconds_;
+  Histogram& sync_seconds_;
   Counter& commit_failures_;
 };
 

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <future>
 #include <thread>
 
 #include "storage/database.h"
@@ -10,7 +11,8 @@
 namespace vakt::ingest {
 namespace {
 
-// SlowStore wraps a real SQLite store and can fail or block commits, to observe grouping.
+// ControlledStore wraps a real SQLite store and can fail or block commits and syncs, to observe
+// grouping and the pipeline between commit and sync.
 class ControlledStore : public storage::AlertStore {
  public:
   explicit ControlledStore(storage::AlertStore& inner) : inner_(inner) {}
@@ -20,6 +22,12 @@ class ControlledStore : public storage::AlertStore {
     if (fail.load()) return Status::Unavailable("disk on fire");
     while (hold.load()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
     return inner_.UpsertAlerts(alerts);
+  }
+  Status SyncCommitted() override {
+    syncs.fetch_add(1);
+    while (hold_sync.load()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    if (fail_sync.load()) return Status::Unavailable("fdatasync: I/O error");
+    return inner_.SyncCommitted();
   }
   Result<Alert> GetAlert(std::uint64_t fp) override { return inner_.GetAlert(fp); }
   Result<Alert> FindByDedupKey(const std::string& key) override {
@@ -39,6 +47,9 @@ class ControlledStore : public storage::AlertStore {
   std::atomic<int> calls{0};
   std::atomic<bool> fail{false};
   std::atomic<bool> hold{false};
+  std::atomic<int> syncs{0};
+  std::atomic<bool> fail_sync{false};
+  std::atomic<bool> hold_sync{false};
 
  private:
   storage::AlertStore& inner_;
@@ -123,6 +134,55 @@ TEST_F(CommitQueueTest, ListenerSeesEveryCommittedAlert) {
   ASSERT_TRUE(queue.Submit({MakeAlert(1)}).ok());
   queue.Stop();
   EXPECT_EQ(seen.load(), 3u);
+}
+
+TEST_F(CommitQueueTest, SubmitIsAnsweredOnlyAfterItsCommitIsSynced) {
+  CommitQueue queue(*store_, {}, metrics_);
+  queue.Start();
+  store_->hold_sync = true;
+  auto answer = std::async(std::launch::async, [&] { return queue.Submit({MakeAlert(1)}); });
+  // Committed (readers see it) but not synced: the sender must still be waiting.
+  for (int wait = 0; wait < 5000 && *db_->alerts().CountAlerts() == 0; ++wait) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  ASSERT_EQ(*db_->alerts().CountAlerts(), 1);
+  EXPECT_EQ(answer.wait_for(std::chrono::milliseconds(50)), std::future_status::timeout);
+  store_->hold_sync = false;
+  EXPECT_TRUE(answer.get().ok());
+  EXPECT_GE(store_->syncs.load(), 1);
+}
+
+TEST_F(CommitQueueTest, WriterCommitsTheNextGroupWhileTheLastOneSyncs) {
+  CommitQueue queue(*store_, {}, metrics_);
+  queue.Start();
+  store_->hold_sync = true;
+  auto first = std::async(std::launch::async, [&] { return queue.Submit({MakeAlert(1)}); });
+  for (int wait = 0; wait < 5000 && store_->syncs.load() == 0; ++wait) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  ASSERT_EQ(store_->syncs.load(), 1) << "the first group should be syncing";
+  auto second = std::async(std::launch::async, [&] { return queue.Submit({MakeAlert(2)}); });
+  for (int wait = 0; wait < 5000 && *db_->alerts().CountAlerts() < 2; ++wait) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  EXPECT_EQ(*db_->alerts().CountAlerts(), 2) << "the second group waited for the first sync";
+  store_->hold_sync = false;
+  EXPECT_TRUE(first.get().ok());
+  EXPECT_TRUE(second.get().ok());
+}
+
+TEST_F(CommitQueueTest, FailedSyncAnswersUnavailableAndWakesNoListener) {
+  CommitQueue queue(*store_, {}, metrics_);
+  std::atomic<int> batches{0};
+  queue.SetListener([&](const CommittedBatch&) { batches.fetch_add(1); });
+  queue.Start();
+  store_->fail_sync = true;
+  auto result = queue.Submit({MakeAlert(1), MakeAlert(2)});
+  EXPECT_EQ(result.status().code(), StatusCode::kUnavailable);
+  EXPECT_NE(result.status().message().find("durable"), std::string::npos)
+      << result.status().ToString();
+  queue.Stop();
+  EXPECT_EQ(batches.load(), 0);
 }
 
 TEST(ChangesDispatchTest, OnlyNewOrEndedAlertsWakeTheDispatcher) {

@@ -1,6 +1,7 @@
 #include "storage/alert_codec.h"
 
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string_view>
 
 namespace vakt::storage {
@@ -81,10 +82,65 @@ Result<Alert> DecodeAlert(AlertColumns columns) {
   return alert;
 }
 
+namespace {
+
+// ReadPlainJsonString reads a JSON string at `at` (the opening quote) that holds only printable
+// ASCII without escapes, the form EncodeLabels writes for ordinary labels, and moves `at` past
+// its closing quote. False for anything else.
+bool ReadPlainJsonString(std::string_view json, size_t& at, std::string_view& text) {
+  if (at >= json.size() || json[at] != '"') return false;
+  const size_t start = at + 1;
+  for (size_t idx = start; idx < json.size(); ++idx) {
+    auto byte = static_cast<unsigned char>(json[idx]);
+    if (byte == '"') {
+      text = json.substr(start, idx - start);
+      at = idx + 1;
+      return true;
+    }
+    if (byte == '\\' || byte < 0x20 || byte >= 0x80) return false;
+  }
+  return false;
+}
+
+// DecodeCanonicalLabels reads the label objects EncodeLabels writes for plain ASCII text:
+// {"name":"value",...}, no whitespace, names strictly ascending, so every pair is appended at the
+// end of the map. nullopt for anything else (escapes, non-ASCII, other layouts), which the
+// general JSON parser then reads. Every read path decodes labels of every row it returns (the
+// incident dispatcher thousands per pass), and nlohmann's DOM made that most of its time.
+std::optional<LabelSet> DecodeCanonicalLabels(std::string_view json) {
+  LabelSet labels;
+  if (json.size() < 2 || json.front() != '{') return std::nullopt;
+  size_t at = 1;
+  // The closing brace at `at` must end the text.
+  auto close = [&]() -> std::optional<LabelSet> {
+    if (at + 1 != json.size()) return std::nullopt;
+    return std::move(labels);
+  };
+  if (json[at] == '}') return close();
+  while (true) {
+    std::string_view name;
+    std::string_view value;
+    if (!ReadPlainJsonString(json, at, name)) return std::nullopt;
+    if (at >= json.size() || json[at] != ':') return std::nullopt;
+    ++at;
+    if (!ReadPlainJsonString(json, at, value)) return std::nullopt;
+    if (!labels.empty() && !(labels.rbegin()->first < name)) return std::nullopt;
+    labels.emplace_hint(labels.end(), name, value);
+    if (at >= json.size()) return std::nullopt;
+    if (json[at] == '}') return close();
+    if (json[at] != ',') return std::nullopt;
+    ++at;
+  }
+}
+
+}  // namespace
+
 Result<LabelSet> DecodeLabels(const std::string& json) {
+  if (auto plain = DecodeCanonicalLabels(json); plain) return std::move(*plain);
   try {
     LabelSet labels;
     auto object = nlohmann::json::parse(json);
+    if (!object.is_object()) return Status::Corruption("stored label set is not a JSON object");
     for (const auto& [name, value] : object.items()) labels[name] = value.get<std::string>();
     return labels;
   } catch (const nlohmann::json::exception& error) {

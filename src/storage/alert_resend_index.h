@@ -18,6 +18,7 @@ struct AlertRowState {
   std::int64_t revision = 0;
   std::int64_t occurrence_rev = 0;
   std::uint64_t content_hash = 0;  // AlertContentHash of the stored row
+  std::int64_t row_key = 0;        // the engine's key of the row (SQLite: alerts.arrival)
 };
 
 // AlertContentHash hashes the columns a re-send normally repeats unchanged: labels, annotations,
@@ -33,7 +34,7 @@ std::optional<AlertRowState> MergeResend(const AlertRowState& stored, const Aler
                                          std::uint64_t incoming_hash);
 
 // AlertResendIndex remembers, per fingerprint, the state of rows this process wrote, so a re-send
-// becomes a narrow UPDATE by rowid without reading or re-encoding the row. It is a cache of the
+// becomes a narrow UPDATE by row key without reading or re-encoding the row. It is a cache of the
 // database, never the truth: an entry is only added after the engine reported the row's values,
 // and the owner clears it whenever a transaction it was updated in rolls back. Bounded by
 // `max_entries` (beyond that, further fingerprints simply take the full upsert). Not thread-safe:

@@ -51,6 +51,17 @@ class AlertStore {
   // it as a new occurrence. Returns one AlertUpsert per input, in order.
   virtual Result<std::vector<AlertUpsert>> UpsertAlerts(const std::vector<Alert>& alerts) = 0;
 
+  // Pipelined group commit: UpsertAlertsUnsynced stores and commits like UpsertAlerts (readers see
+  // the alerts) but may return before the commit is durable; SyncCommitted returns once every
+  // commit that UpsertAlertsUnsynced returned before the call is durable under the configured
+  // level. The ingest writer commits the next group while the previous one syncs, so the writer's
+  // work and the fsync overlap instead of adding up. Engines whose commit is durable on return
+  // keep these defaults. Never answer a client between the two calls.
+  virtual Result<std::vector<AlertUpsert>> UpsertAlertsUnsynced(const std::vector<Alert>& alerts) {
+    return UpsertAlerts(alerts);
+  }
+  virtual Status SyncCommitted() { return Status::Ok(); }
+
   // GetAlert returns the stored alert or NotFound.
   virtual Result<Alert> GetAlert(std::uint64_t fingerprint) = 0;
 

@@ -6,6 +6,7 @@
 #include <set>
 #include <unistd.h>
 #include <pqxx/pqxx>
+#include <sqlite3.h>
 
 #include "storage/database.h"
 #include "storage_contract/engine_fixture.h"
@@ -218,8 +219,11 @@ TEST_F(SqliteResendPathTest, RandomResendsStoreWhatTheFullUpsertStores) {
     auto cold = Open("cold.db");
     ASSERT_NE(cold, nullptr);
     auto expected = cold->alerts().UpsertAlerts(batch);
-    auto actual = warm->alerts().UpsertAlerts(batch);
+    // Every other batch through the ingest writer's pipelined pair (commit, then sync).
+    auto actual = step % 2 == 0 ? warm->alerts().UpsertAlerts(batch)
+                                : warm->alerts().UpsertAlertsUnsynced(batch);
     ASSERT_TRUE(expected.ok() && actual.ok());
+    ASSERT_TRUE(warm->alerts().SyncCommitted().ok());
     for (size_t idx = 0; idx < batch.size(); ++idx) {
       EXPECT_EQ((*actual)[idx].revision, (*expected)[idx].revision) << "step " << step;
       EXPECT_EQ((*actual)[idx].created, (*expected)[idx].created) << "step " << step;
@@ -254,6 +258,96 @@ TEST_F(SqliteResendPathTest, WriteByAnotherConnectionIsNotHiddenByRememberedRows
   EXPECT_EQ(stored->annotations.at("summary"), "original");
   EXPECT_EQ(stored->ends_at, 9500);
   EXPECT_EQ(stored->updated_at, 3000);
+}
+
+TEST_F(SqliteResendPathTest, ResendOfARowDeletedOnTheSameConnectionIsStoredAgain) {
+  auto db = Open("deleted.db");
+  ASSERT_NE(db, nullptr);
+  Alert gone = Make(1, 1000, 9000, 1000, "same");
+  ASSERT_TRUE(db->alerts().UpsertAlerts({gone}).ok());  // remembered with its row key
+  // Deleted through the same connection (no data_version change), then its row key is reused.
+  ASSERT_TRUE(db->RunWrite([](SqlConnection& conn) {
+                  return conn.Query("DELETE FROM alerts", {}).status();
+                }).ok());
+  Alert newcomer = Make(2, 1000, 9000, 1000, "newcomer");
+  ASSERT_TRUE(db->alerts().UpsertAlerts({newcomer}).ok());
+  gone.updated_at = 2000;
+  auto resent = db->alerts().UpsertAlerts({gone});
+  ASSERT_TRUE(resent.ok());
+  EXPECT_TRUE((*resent)[0].created);
+  auto other = db->alerts().GetAlert(newcomer.fingerprint);
+  ASSERT_TRUE(other.ok());
+  EXPECT_EQ(other->annotations.at("summary"), "newcomer");
+  EXPECT_EQ(other->updated_at, 1000);
+  auto back = db->alerts().GetAlert(gone.fingerprint);
+  ASSERT_TRUE(back.ok());
+  EXPECT_EQ(back->updated_at, 2000);
+  EXPECT_EQ(*db->alerts().CountAlerts(), 2);
+}
+
+// v15 rebuilds SQLite's alerts table in arrival order; a database written before it keeps every
+// row and column, and its rows are numbered by starts_at.
+TEST_F(SqliteResendPathTest, MigrationToArrivalOrderKeepsEveryStoredAlert) {
+  const std::string path = (dir_ / "v14.db").string();
+  std::filesystem::create_directories(dir_);
+  sqlite3* raw = nullptr;
+  ASSERT_EQ(sqlite3_open(path.c_str(), &raw), SQLITE_OK);
+  auto exec = [&](const std::string& sql) {
+    char* error = nullptr;
+    int rc = sqlite3_exec(raw, sql.c_str(), nullptr, nullptr, &error);
+    EXPECT_EQ(rc, SQLITE_OK) << (error ? error : "") << " in " << sql.substr(0, 80);
+    sqlite3_free(error);
+  };
+  exec("CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL)");
+  for (const Migration& migration : SqliteMigrations()) {
+    if (migration.version >= 15) break;
+    exec(migration.sql);
+    exec("INSERT INTO schema_migrations VALUES (" + std::to_string(migration.version) + ", 0)");
+  }
+  // Three alerts in the v1 layout (fingerprint as rowid), the high-bit one stored negative.
+  exec(R"(INSERT INTO alerts VALUES
+    (-5, '{"a":"1"}', '{}', 3000, 9000, 3000, 'http://g', 'alertmanager', NULL, 4, 2),
+    (7, '{"a":"2"}', '{"s":"x"}', 1000, 2000, 1500, '', 'pagerduty', 'rk/d', 1, 1),
+    (2, '{"a":"3"}', '{}', 2000, 9000, 2000, '', 'generic', NULL, 2, 1))");
+  sqlite3_close(raw);
+
+  auto db = Open("v14.db");
+  ASSERT_NE(db, nullptr);
+  EXPECT_EQ(*db->SchemaVersion(), SqliteMigrations().back().version);
+  auto high = db->alerts().GetAlert(static_cast<std::uint64_t>(-5));
+  ASSERT_TRUE(high.ok()) << high.status().ToString();
+  EXPECT_EQ(high->labels, (LabelSet{{"a", "1"}}));
+  EXPECT_EQ(high->starts_at, 3000);
+  EXPECT_EQ(high->generator_url, "http://g");
+  auto paged = db->alerts().FindByDedupKey("rk/d");
+  ASSERT_TRUE(paged.ok());
+  EXPECT_EQ(paged->annotations, (LabelSet{{"s", "x"}}));
+  EXPECT_EQ(paged->updated_at, 1500);
+  std::vector<std::int64_t> order;
+  ASSERT_TRUE(db->RunRead([&](SqlConnection& conn) -> Status {
+                  VAKT_ASSIGN_OR_RETURN(auto rows, conn.Query("SELECT fingerprint, revision "
+                                                              "FROM alerts ORDER BY arrival",
+                                                              {}));
+                  for (const auto& row : rows) {
+                    order.push_back(row.Int(0));
+                    if (row.Int(0) == -5) {
+                      EXPECT_EQ(row.Int(1), 4);
+                    }
+                  }
+                  return Status::Ok();
+                }).ok());
+  EXPECT_EQ(order, (std::vector<std::int64_t>{7, 2, -5}));
+  // The merge still works on migrated rows: a re-send of the first alert keeps its start.
+  Alert resend;
+  resend.labels = {{"a", "1"}};
+  resend.fingerprint = static_cast<std::uint64_t>(-5);
+  resend.starts_at = 3500;
+  resend.ends_at = 9500;
+  resend.updated_at = 4000;
+  auto merged = db->alerts().UpsertAlerts({resend});
+  ASSERT_TRUE(merged.ok());
+  EXPECT_EQ((*merged)[0].revision, 5);
+  EXPECT_EQ(db->alerts().GetAlert(resend.fingerprint)->starts_at, 3000);
 }
 
 TEST(OpenDatabaseTest, UnknownSchemeIsInvalidArgument) {

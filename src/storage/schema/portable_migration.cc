@@ -1,5 +1,7 @@
 #include "storage/schema/portable_migration.h"
 
+#include <algorithm>
+
 namespace vakt::storage {
 
 namespace {
@@ -24,6 +26,10 @@ std::vector<Migration> WithPortableMigrations(std::vector<Migration> engine_migr
   for (const PortableMigration& migration : PortableMigrations()) {
     engine_migrations.push_back(RenderMigration(migration, engine));
   }
+  // An engine's own later steps (v15 on) sit in its list next to v1–v3; the runner applies the
+  // list in order, so it is sorted by version.
+  std::stable_sort(engine_migrations.begin(), engine_migrations.end(),
+                   [](const Migration& a, const Migration& b) { return a.version < b.version; });
   return engine_migrations;
 }
 

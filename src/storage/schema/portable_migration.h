@@ -20,8 +20,8 @@ struct PortableMigration {
 // RenderMigration substitutes the placeholders for `engine` ("sqlite" or "postgres").
 Migration RenderMigration(const PortableMigration& migration, std::string_view engine);
 
-// WithPortableMigrations appends the feature migrations, rendered for `engine`, to an engine's
-// own list (v1–v3).
+// WithPortableMigrations merges the feature migrations, rendered for `engine`, into an engine's
+// own list (v1–v3 and engine-specific steps such as v15), in version order.
 std::vector<Migration> WithPortableMigrations(std::vector<Migration> engine_migrations,
                                               std::string_view engine);
 

@@ -1,8 +1,12 @@
 #include "storage/sqlite/sqlite_database.h"
 
+#include <fcntl.h>
 #include <fmt/format.h>
 #include <sqlite3.h>
+#include <unistd.h>
 
+#include <cerrno>
+#include <cstring>
 #include <filesystem>
 
 #include "storage/alert_codec.h"
@@ -38,17 +42,20 @@ ON CONFLICT (fingerprint) DO UPDATE SET
   dedup_key = coalesce(excluded.dedup_key, alerts.dedup_key),
   revision = alerts.revision + 1
 RETURNING revision, occurrence_rev, starts_at, ends_at, updated_at,
-  labels = ?2 AND annotations = ?3 AND generator_url = ?7 AND source = ?8 AND dedup_key IS ?9
+  labels = ?2 AND annotations = ?3 AND generator_url = ?7 AND source = ?8 AND dedup_key IS ?9,
+  arrival
 )sql";
 
 // The re-send fast path (see AlertResendIndex): the merge was computed from the remembered row,
 // only times and revisions change. Without ends_at in SET, SQLite leaves alerts_ends_at alone.
+// The row is addressed by its arrival key (the table's rowid), so no fingerprint index descent;
+// the fingerprint check makes a stale key (a row deleted and its key reused) update nothing.
 constexpr const char* kUpdateTimesSql =
     "UPDATE alerts SET starts_at = ?2, updated_at = ?3, revision = ?4, occurrence_rev = ?5, "
-    "ends_at = ?6 WHERE fingerprint = ?1";
+    "ends_at = ?6 WHERE arrival = ?1 AND fingerprint = ?7";
 constexpr const char* kUpdateTimesKeepEndSql =
     "UPDATE alerts SET starts_at = ?2, updated_at = ?3, revision = ?4, occurrence_rev = ?5 "
-    "WHERE fingerprint = ?1";
+    "WHERE arrival = ?1 AND fingerprint = ?7";
 
 constexpr const char* kAlertColumns =
     "fingerprint, labels, annotations, starts_at, ends_at, updated_at, generator_url, source, "
@@ -157,6 +164,10 @@ Result<std::unique_ptr<Database>> SqliteDatabase::Open(const std::string& path,
   // (bench/audit: 306k preads for 200k leaves in batches of 1000, 48k with this cache; batches
   // of 10000 went from ~50k to ~110k leaves/s). It is an upper bound, not an allocation.
   VAKT_RETURN_IF_ERROR(Exec(database->write_db_, "PRAGMA cache_size=-65536"));
+  database->durability_ = options.durability;
+  if (path != ":memory:") {
+    database->wal_path_ = sqlite3_filename_wal(sqlite3_db_filename(database->write_db_, "main"));
+  }
   VAKT_RETURN_IF_ERROR(database->Migrate());
   if (path == ":memory:") {
     database->read_db_ = nullptr;
@@ -204,6 +215,7 @@ SqliteDatabase::~SqliteDatabase() {
   sqlite3_finalize(data_version_);
   sqlite3_close(read_db_);
   sqlite3_close(write_db_);
+  if (wal_fd_ >= 0) ::close(wal_fd_);
 }
 
 Status SqliteDatabase::Migrate() {
@@ -250,12 +262,13 @@ Result<bool> SqliteDatabase::UpdateTimes(std::uint64_t fingerprint, const AlertR
   const bool ends_changed = merged.ends_at != before.ends_at;
   sqlite3_stmt* stmt = ends_changed ? update_times_ : update_times_keep_end_;
   sqlite3_reset(stmt);
-  sqlite3_bind_int64(stmt, 1, FingerprintToSql(fingerprint));
+  sqlite3_bind_int64(stmt, 1, before.row_key);
   sqlite3_bind_int64(stmt, 2, merged.starts_at);
   sqlite3_bind_int64(stmt, 3, merged.updated_at);
   sqlite3_bind_int64(stmt, 4, merged.revision);
   sqlite3_bind_int64(stmt, 5, merged.occurrence_rev);
   if (ends_changed) sqlite3_bind_int64(stmt, 6, merged.ends_at);
+  sqlite3_bind_int64(stmt, 7, FingerprintToSql(fingerprint));
   int rc = sqlite3_step(stmt);
   sqlite3_reset(stmt);
   if (rc != SQLITE_DONE) return SqliteError(write_db_, "update re-sent alert");
@@ -264,6 +277,38 @@ Result<bool> SqliteDatabase::UpdateTimes(std::uint64_t fingerprint, const AlertR
 
 Result<std::vector<AlertUpsert>> SqliteDatabase::UpsertAlerts(const std::vector<Alert>& alerts) {
   std::lock_guard lock(write_mu_);
+  return WriteAlerts(alerts);
+}
+
+Result<std::vector<AlertUpsert>> SqliteDatabase::UpsertAlertsUnsynced(
+    const std::vector<Alert>& alerts) {
+  std::lock_guard lock(write_mu_);
+  if (durability_ != DurabilityLevel::kFull || wal_path_.empty()) return WriteAlerts(alerts);
+  // synchronous=FULL would fsync inside COMMIT, holding the write lock; NORMAL writes the same
+  // WAL frames without the fsync, which SyncCommitted then does. Every other writer on this
+  // connection keeps FULL: the level is restored before the lock is released.
+  VAKT_RETURN_IF_ERROR(Exec(write_db_, "PRAGMA synchronous=NORMAL"));
+  auto result = WriteAlerts(alerts);
+  VAKT_RETURN_IF_ERROR(Exec(write_db_, "PRAGMA synchronous=FULL"));
+  return result;
+}
+
+Status SqliteDatabase::SyncCommitted() {
+  if (durability_ != DurabilityLevel::kFull || wal_path_.empty()) return Status::Ok();
+  std::lock_guard lock(sync_mu_);
+  // After a failed fdatasync the kernel may have dropped the dirty pages and a later call can
+  // succeed without writing them, so a failure is final: nothing is confirmed durable again.
+  if (!sync_error_.empty()) return Status::Unavailable(sync_error_);
+  if (wal_fd_ < 0) wal_fd_ = ::open(wal_path_.c_str(), O_RDONLY | O_CLOEXEC);
+  if (wal_fd_ < 0 || ::fdatasync(wal_fd_) != 0) {
+    sync_error_ = fmt::format("sqlite: fdatasync {}: {}", wal_path_, std::strerror(errno));
+    return Status::Unavailable(sync_error_);
+  }
+  return Status::Ok();
+}
+
+// WriteAlerts is the transaction of UpsertAlerts. REQUIRES: write_mu_ held.
+Result<std::vector<AlertUpsert>> SqliteDatabase::WriteAlerts(const std::vector<Alert>& alerts) {
   VAKT_RETURN_IF_ERROR(Exec(write_db_, "BEGIN IMMEDIATE"));
   // data_version changes when another connection (another process on the same file) committed:
   // its writes may have touched remembered rows. Read inside the write lock, so nobody can
@@ -339,6 +384,7 @@ Result<std::vector<AlertUpsert>> SqliteDatabase::UpsertAlerts(const std::vector<
       state.ends_at = sqlite3_column_int64(upsert_, 3);
       state.updated_at = sqlite3_column_int64(upsert_, 4);
       state.content_hash = content_hash;
+      state.row_key = sqlite3_column_int64(upsert_, 6);
       resend_index_.Put(alert.fingerprint, state);
     } else {
       resend_index_.Erase(alert.fingerprint);

@@ -14,7 +14,9 @@ namespace vakt::storage {
 
 // SqliteDatabase is the embedded engine: one write connection (serialised by a mutex: SQLite
 // has one writer anyway) and one read connection, in WAL mode so readers never block the writer.
-// durability kFull = synchronous=FULL (fsync on every commit). Thread-safe.
+// durability kFull = synchronous=FULL (fsync on every commit); the alert ingest path commits with
+// synchronous=NORMAL and makes the commit durable with its own fdatasync of the WAL
+// (SyncCommitted), off the write lock. Thread-safe.
 class SqliteDatabase final : public Database, public AlertStore {
  public:
   static Result<std::unique_ptr<Database>> Open(const std::string& path,
@@ -28,6 +30,8 @@ class SqliteDatabase final : public Database, public AlertStore {
   Status RunRead(const std::function<Status(SqlConnection&)>& work) override;
 
   Result<std::vector<AlertUpsert>> UpsertAlerts(const std::vector<Alert>& alerts) override;
+  Result<std::vector<AlertUpsert>> UpsertAlertsUnsynced(const std::vector<Alert>& alerts) override;
+  Status SyncCommitted() override;
   Result<Alert> GetAlert(std::uint64_t fingerprint) override;
   Result<Alert> FindByDedupKey(const std::string& scoped_dedup_key) override;
   Result<std::vector<Alert>> ListAlerts(const AlertQuery& query) override;
@@ -41,9 +45,12 @@ class SqliteDatabase final : public Database, public AlertStore {
   Status Migrate();
   Result<std::vector<Alert>> QueryAlerts(const std::string& where, long long bind_value,
                                          const std::string& bind_text, size_t limit);
+  Result<std::vector<AlertUpsert>> WriteAlerts(const std::vector<Alert>& alerts);
   Result<bool> UpdateTimes(std::uint64_t fingerprint, const AlertRowState& before,
                            const AlertRowState& merged);
 
+  DurabilityLevel durability_ = DurabilityLevel::kFull;
+  std::string wal_path_;  // empty for :memory:
   std::mutex write_mu_;
   sqlite3* write_db_ = nullptr;                    // GUARDED_BY(write_mu_)
   sqlite3_stmt* upsert_ = nullptr;                 // GUARDED_BY(write_mu_)
@@ -57,6 +64,13 @@ class SqliteDatabase final : public Database, public AlertStore {
   std::mutex read_mu_;
   sqlite3* read_db_ = nullptr;               // GUARDED_BY(read_mu_)
   std::unique_ptr<SqlConnection> read_sql_;  // GUARDED_BY(read_mu_); null for :memory:
+  // A descriptor of the WAL file for SyncCommitted's fdatasync (SQLite's own is not shareable
+  // across threads). Opened at the first sync; the WAL stays the same file while our
+  // connections are open. Closing it releases no SQLite lock: those are on the database and
+  // -shm files.
+  std::mutex sync_mu_;
+  int wal_fd_ = -1;         // GUARDED_BY(sync_mu_)
+  std::string sync_error_;  // GUARDED_BY(sync_mu_); set by the first failed sync, then final
 };
 
 }  // namespace vakt::storage

@@ -90,6 +90,36 @@ CREATE TABLE api_tokens (
   revoked_at   BIGINT NOT NULL
 );
 )sql"},
+      // v15: alert rows in arrival order. With the fingerprint as rowid, rows sat at random
+      // places in the table, so a group commit of a few hundred re-sends rewrote (and fsynced) a
+      // 4 KiB page per alert. Senders re-send in the order they first sent (Prometheus re-sends a
+      // rule group's alerts together), so rows numbered on arrival put a group's re-sends on a few
+      // neighbouring pages; the fingerprint stays unique through its own small index.
+      {15, R"sql(
+CREATE TABLE alerts_in_arrival_order (
+  arrival          INTEGER PRIMARY KEY,   -- arrival order of the first occurrence; the row's place
+  fingerprint      INTEGER NOT NULL UNIQUE,
+  labels           TEXT    NOT NULL,
+  annotations      TEXT    NOT NULL,
+  starts_at        INTEGER NOT NULL,
+  ends_at          INTEGER NOT NULL,
+  updated_at       INTEGER NOT NULL,
+  generator_url    TEXT    NOT NULL,
+  source           TEXT    NOT NULL,
+  dedup_key        TEXT,
+  revision         INTEGER NOT NULL,
+  occurrence_rev   INTEGER NOT NULL
+);
+INSERT INTO alerts_in_arrival_order (fingerprint, labels, annotations, starts_at, ends_at,
+    updated_at, generator_url, source, dedup_key, revision, occurrence_rev)
+  SELECT fingerprint, labels, annotations, starts_at, ends_at, updated_at, generator_url, source,
+         dedup_key, revision, occurrence_rev
+  FROM alerts ORDER BY starts_at, fingerprint;
+DROP TABLE alerts;
+ALTER TABLE alerts_in_arrival_order RENAME TO alerts;
+CREATE INDEX alerts_dedup_key ON alerts(dedup_key) WHERE dedup_key IS NOT NULL;
+CREATE INDEX alerts_ends_at ON alerts(ends_at);
+)sql"},
   }, "sqlite");
   return kMigrations;
 }
