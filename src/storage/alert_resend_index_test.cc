@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <set>
+#include <string>
+
 namespace vakt::storage {
 namespace {
 
@@ -87,6 +90,43 @@ TEST(AlertResendIndexTest, ContentHashSeparatesFieldsAndIgnoresTimes) {
   EXPECT_NE(AlertContentHash(one), AlertContentHash(three));
   Alert later = MakeAlert(7000, 9000, 8000);
   EXPECT_EQ(AlertContentHash(one), AlertContentHash(later));
+}
+
+TEST(AlertResendIndexTest, ContentHashChangesWithEveryByteOfEveryField) {
+  Alert base = MakeAlert(1000, 5000, 1000);
+  base.annotations["runbook_url"] = "http://runbooks.invalid/FeatureDrift";
+  base.generator_url = "http://127.0.0.1:9090/graph?g0.expr=up";
+  const std::uint64_t hash = AlertContentHash(base);
+  std::set<std::uint64_t> seen = {hash};
+  auto expect_new = [&](const Alert& changed, const std::string& what) {
+    EXPECT_TRUE(seen.insert(AlertContentHash(changed)).second) << what;
+  };
+  for (size_t at = 0; at < base.generator_url.size(); ++at) {
+    for (unsigned char bit : {1, 0x20, 0x80}) {
+      Alert changed = base;
+      changed.generator_url[at] = static_cast<char>(changed.generator_url[at] ^ bit);
+      expect_new(changed, "generator_url byte " + std::to_string(at));
+    }
+  }
+  for (const auto& [name, value] : base.annotations) {
+    for (size_t at = 0; at < value.size(); ++at) {
+      Alert changed = base;
+      changed.annotations[name][at] = static_cast<char>(value[at] ^ 1);
+      expect_new(changed, name + " byte " + std::to_string(at));
+    }
+    Alert longer = base;
+    longer.annotations[name] += '\0';
+    expect_new(longer, name + " with a trailing NUL");
+  }
+}
+
+TEST(AlertResendIndexTest, ContentHashHasNoCollisionsAcrossManyDistinctAlerts) {
+  std::set<std::uint64_t> seen;
+  for (int instance = 0; instance < 200'000; ++instance) {
+    Alert alert = MakeAlert(1000, 5000, 1000);
+    alert.labels["instance"] = "node-" + std::to_string(instance);
+    ASSERT_TRUE(seen.insert(AlertContentHash(alert)).second) << instance;
+  }
 }
 
 TEST(AlertResendIndexTest, BoundedIndexStillUpdatesKnownFingerprints) {
