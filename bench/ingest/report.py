@@ -137,8 +137,8 @@ def section(am, vakt, results_dir, env_txt, reference=None):
     L = [SECTION, ""]
     L.append("`bench/ingest/run.sh` (about 25 min with `--runs 3` on this machine; `--quick` about 5 min) builds the release "
              "binary, runs the shared harness `../shared/bench/alertmanager/bench.py` against Alertmanager 0.25 "
-             "(Debian, in-memory) and then the same scenarios against `vakt serve` (SQLite, WAL, "
-             "`synchronous=FULL`: every 2xx is committed and fsynced), with a fresh process and an empty "
+             "(Debian, in-memory) and then the same scenarios against `vakt serve` (SQLite, WAL, durability "
+             "`full`: every 2xx is committed and the WAL fdatasynced before the answer), with a fresh process and an empty "
              "database for every scenario and run, and rewrites this section "
              "(`bench/ingest/report.py`). Load: 10,000 distinct label sets, 4 keep-alive connections, closed "
              "loop; *new* = first pass, every alert unknown to the target; *re-sent* = the following 15 s of "
