@@ -54,6 +54,7 @@ class SqliteDatabase final : public Database, public AlertStore {
   std::mutex write_mu_;
   sqlite3* write_db_ = nullptr;                    // GUARDED_BY(write_mu_)
   sqlite3_stmt* upsert_ = nullptr;                 // GUARDED_BY(write_mu_)
+  sqlite3_stmt* insert_new_ = nullptr;             // GUARDED_BY(write_mu_)
   sqlite3_stmt* update_times_ = nullptr;           // GUARDED_BY(write_mu_)
   sqlite3_stmt* update_times_keep_end_ = nullptr;  // GUARDED_BY(write_mu_)
   // Re-sends of rows this process wrote skip the upsert (see AlertResendIndex).
