@@ -56,9 +56,10 @@ class CommitQueue {
   // Stop refuses new work, commits and syncs everything already queued, then joins both threads.
   void Stop();
 
-  // Submit stores `alerts` and returns their outcomes once committed. ResourceExhausted when the
-  // queue is full (the caller answers 503 + Retry-After), Unavailable when stopping or when the
-  // commit failed (nothing of the batch is stored then).
+  // Submit stores `alerts` and returns their outcomes once committed and durable. ResourceExhausted
+  // when the queue is full (the caller answers 503 + Retry-After), Unavailable when stopping, when
+  // the commit failed (nothing of the batch is stored then) or when the fsync failed (stored but
+  // not known to be durable; a re-send merges).
   Result<std::vector<storage::AlertUpsert>> Submit(std::vector<Alert> alerts);
 
   size_t QueueDepth() const;

@@ -121,6 +121,11 @@ class OpsTest(VaktTestCase):
         self.assertEqual(delta("vakt_ingest_commit_batch_alerts_sum"), 8)
         self.assertEqual(sample(samples, "vakt_ingest_commit_batch_alerts_bucket", le="+Inf"),
                          sample(samples, "vakt_ingest_commit_batch_alerts_count"))
+        # the sync thread's fdatasync: at least one, and never more than the groups it covers
+        self.assertEqual(types.get("vakt_ingest_sync_seconds"), "histogram")
+        self.assertGreaterEqual(delta("vakt_ingest_sync_seconds_count"), 1)
+        self.assertLessEqual(delta("vakt_ingest_sync_seconds_count"),
+                             delta("vakt_ingest_commit_batch_alerts_count"))
 
     def test_metrics_pass_promtool_check(self):
         if not os.access(PROMTOOL, os.X_OK):
