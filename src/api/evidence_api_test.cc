@@ -263,6 +263,28 @@ TEST(EvidenceApiTest, ClassesNeedAResponderAndHoldsAndSweepsAnAdmin) {
             200);
 }
 
+TEST(EvidenceApiTest, SweepRefusesABodyWithAnyFieldAndPurgesNothing) {
+  EvidenceServer server;
+  const std::string sha = server.Capture("scratch output");
+  ASSERT_EQ(Send(server, "PUT", RetentionPath(sha), server.responder(),
+                 {{"class", "transient"}, {"reason", "scratch"}})
+                .status,
+            200);
+  server.clock().Advance(31 * kDay);
+  Answer refused = Send(server, "POST", "/api/v1/evidence/retention/sweep", server.admin(),
+                        {{"dry_run", true}});
+  EXPECT_EQ(refused.status, 400) << refused.body.dump();
+  EXPECT_NE(refused.body.dump().find("dry_run"), std::string::npos) << refused.body.dump();
+  Answer not_json = Send(server, "POST", "/api/v1/evidence/retention/sweep", server.admin(),
+                         nlohmann::json::array());
+  EXPECT_EQ(not_json.status, 400) << not_json.body.dump();
+  EXPECT_EQ(Send(server, "GET", "/api/v1/evidence/" + sha, server.viewer()).status, 200);
+  Answer swept = Send(server, "POST", "/api/v1/evidence/retention/sweep", server.admin(),
+                      nlohmann::json::object());
+  ASSERT_EQ(swept.status, 200) << swept.body.dump();
+  EXPECT_EQ(swept.body["purged"], nlohmann::json::array({sha})) << swept.body.dump();
+}
+
 TEST(EvidenceApiTest, ALegalHoldKeepsExpiredEvidenceUntilReleasedThenTheSweepPurgesIt) {
   EvidenceServer server;
   const std::string sha = server.Capture("scratch output");

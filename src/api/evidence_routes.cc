@@ -201,7 +201,12 @@ void RegisterEvidenceRoutes(HttpServer& server, const EvidenceRoutesContext& con
   server.Route("POST", R"(/api/v1/evidence/retention/sweep)", "evidence_retention_sweep",
                Guarded(tokens, auth::Role::kAdmin,
                        [context](const Request& request, const std::string& actor) {
-                         (void)request;
+                         // No options yet: an empty body or {}; any key is a client's mistake.
+                         if (request.body.find_first_not_of(" \t\r\n") != std::string::npos) {
+                           if (auto body = ParseBody(request, {}); !body.ok()) {
+                             return FieldProblem(body.status());
+                           }
+                         }
                          auto report = storage::SweepEvidenceRetention(
                              *context.database, context.evidence->blobs(), context.classes, actor,
                              context.clock->NowMs());
