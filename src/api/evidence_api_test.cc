@@ -271,8 +271,8 @@ TEST(EvidenceApiTest, SweepRefusesABodyWithAnyFieldAndPurgesNothing) {
                 .status,
             200);
   server.clock().Advance(31 * kDay);
-  Answer refused = Send(server, "POST", "/api/v1/evidence/retention/sweep", server.admin(),
-                        {{"dry_run", true}});
+  Answer refused =
+      Send(server, "POST", "/api/v1/evidence/retention/sweep", server.admin(), {{"dry_run", true}});
   EXPECT_EQ(refused.status, 400) << refused.body.dump();
   EXPECT_NE(refused.body.dump().find("dry_run"), std::string::npos) << refused.body.dump();
   Answer not_json = Send(server, "POST", "/api/v1/evidence/retention/sweep", server.admin(),
