@@ -166,6 +166,18 @@ std::string RetentionPath(const std::string& sha) {
   return "/api/v1/incidents/INC-1/evidence/" + sha + "/retention";
 }
 
+// CaptureExpiredScratch captures evidence, classes it transient and moves the clock past the
+// 30-day transient period, so the next sweep purges it (unless something holds it).
+std::string CaptureExpiredScratch(EvidenceServer& server) {
+  const std::string sha = server.Capture("scratch output");
+  EXPECT_EQ(Send(server, "PUT", RetentionPath(sha), server.responder(),
+                 {{"class", "transient"}, {"reason", "scratch"}})
+                .status,
+            200);
+  server.clock().Advance(31 * kDay);
+  return sha;
+}
+
 // FieldsOf lists the `field` of each problem+json error.
 std::vector<std::string> FieldsOf(const nlohmann::json& problem) {
   std::vector<std::string> fields;
@@ -265,12 +277,7 @@ TEST(EvidenceApiTest, ClassesNeedAResponderAndHoldsAndSweepsAnAdmin) {
 
 TEST(EvidenceApiTest, SweepRefusesABodyWithAnyFieldAndPurgesNothing) {
   EvidenceServer server;
-  const std::string sha = server.Capture("scratch output");
-  ASSERT_EQ(Send(server, "PUT", RetentionPath(sha), server.responder(),
-                 {{"class", "transient"}, {"reason", "scratch"}})
-                .status,
-            200);
-  server.clock().Advance(31 * kDay);
+  const std::string sha = CaptureExpiredScratch(server);
   Answer refused =
       Send(server, "POST", "/api/v1/evidence/retention/sweep", server.admin(), {{"dry_run", true}});
   EXPECT_EQ(refused.status, 400) << refused.body.dump();
@@ -339,12 +346,7 @@ TEST(EvidenceApiTest, ListingIsNotAnAuditRecordButReadingTheBytesIs) {
 
 TEST(EvidenceRetentionSweeperTest, SweepsOnStartAsTheRetentionActorAndStopsPromptly) {
   EvidenceServer server;
-  const std::string sha = server.Capture("scratch output");
-  ASSERT_EQ(Send(server, "PUT", RetentionPath(sha), server.responder(),
-                 {{"class", "transient"}, {"reason", "scratch"}})
-                .status,
-            200);
-  server.clock().Advance(31 * kDay);
+  const std::string sha = CaptureExpiredScratch(server);
   EvidenceSweepOptions options;
   options.interval = std::chrono::hours(6);
   EvidenceRetentionSweeper sweeper(server.context(), options);
