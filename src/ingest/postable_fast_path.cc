@@ -2,64 +2,17 @@
 
 #include <string>
 
+#include "common/plain_json_cursor.h"
 #include "common/time_format.h"
 #include "ingest/label_validation.h"
 
 namespace vakt::ingest {
 namespace {
 
-// Cursor walks the body; every method returns false when the input leaves the plain shape.
-class Cursor {
- public:
-  explicit Cursor(std::string_view text) : text_(text) {}
-
-  void SkipSpace() {
-    while (pos_ < text_.size()) {
-      char c = text_[pos_];
-      if (c != ' ' && c != '\n' && c != '\r' && c != '\t') return;
-      ++pos_;
-    }
-  }
-  // Consume skips whitespace and takes `c` if it is next.
-  bool Consume(char c) {
-    SkipSpace();
-    if (pos_ < text_.size() && text_[pos_] == c) {
-      ++pos_;
-      return true;
-    }
-    return false;
-  }
-  // String reads a JSON string made of printable ASCII without escapes; it views the body.
-  bool String(std::string_view& out) {
-    SkipSpace();
-    if (pos_ >= text_.size() || text_[pos_] != '"') return false;
-    size_t start = ++pos_;
-    while (pos_ < text_.size()) {
-      auto c = static_cast<unsigned char>(text_[pos_]);
-      if (c == '"') {
-        out = text_.substr(start, pos_ - start);
-        ++pos_;
-        return true;
-      }
-      if (c == '\\' || c < 0x20 || c >= 0x80) return false;
-      ++pos_;
-    }
-    return false;
-  }
-  bool AtEnd() {
-    SkipSpace();
-    return pos_ == text_.size();
-  }
-
- private:
-  std::string_view text_;
-  size_t pos_ = 0;
-};
-
 // ReadPairs reads {"name":"value",...} into `out`, refusing what ReadLabelObject would report or
 // drop, and duplicate names (the strict parser refuses those for the whole body).
-bool ReadPairs(Cursor& cursor, size_t max_pairs, size_t max_name_bytes, size_t max_value_bytes,
-               LabelSet& out) {
+bool ReadPairs(PlainJsonCursor& cursor, size_t max_pairs, size_t max_name_bytes,
+               size_t max_value_bytes, LabelSet& out) {
   if (!cursor.Consume('{')) return false;
   if (cursor.Consume('}')) return true;
   do {
@@ -89,7 +42,7 @@ bool ReadTime(std::string_view text, TimeMs& out) {
   return true;
 }
 
-bool ReadAlert(Cursor& cursor, TimeMs now, const IngestLimits& limits, Alert& alert) {
+bool ReadAlert(PlainJsonCursor& cursor, TimeMs now, const IngestLimits& limits, Alert& alert) {
   if (!cursor.Consume('{')) return false;
   constexpr unsigned kLabels = 1, kAnnotations = 2, kStarts = 4, kEnds = 8, kGenerator = 16;
   unsigned seen = 0;
@@ -149,7 +102,7 @@ bool ReadAlert(Cursor& cursor, TimeMs now, const IngestLimits& limits, Alert& al
 std::optional<std::vector<Alert>> TryParsePostableAlertsFast(std::string_view body, TimeMs now,
                                                              const IngestLimits& limits) {
   if (limits.max_json_depth < 3) return std::nullopt;  // array > alert > labels
-  Cursor cursor(body);
+  PlainJsonCursor cursor(body);
   if (!cursor.Consume('[')) return std::nullopt;
   std::vector<Alert> alerts;
   if (cursor.Consume(']')) return std::nullopt;  // nothing to gain; the general path answers

@@ -4,6 +4,8 @@
 #include <optional>
 #include <string_view>
 
+#include "common/plain_json_cursor.h"
+
 namespace vakt::storage {
 
 namespace {
@@ -84,53 +86,30 @@ Result<Alert> DecodeAlert(AlertColumns columns) {
 
 namespace {
 
-// ReadPlainJsonString reads a JSON string at `at` (the opening quote) that holds only printable
-// ASCII without escapes, the form EncodeLabels writes for ordinary labels, and moves `at` past
-// its closing quote. False for anything else.
-bool ReadPlainJsonString(std::string_view json, size_t& at, std::string_view& text) {
-  if (at >= json.size() || json[at] != '"') return false;
-  const size_t start = at + 1;
-  for (size_t idx = start; idx < json.size(); ++idx) {
-    auto byte = static_cast<unsigned char>(json[idx]);
-    if (byte == '"') {
-      text = json.substr(start, idx - start);
-      at = idx + 1;
-      return true;
-    }
-    if (byte == '\\' || byte < 0x20 || byte >= 0x80) return false;
-  }
-  return false;
-}
-
-// DecodeCanonicalLabels reads the label objects EncodeLabels writes for plain ASCII text:
-// {"name":"value",...}, no whitespace, names strictly ascending, so every pair is appended at the
-// end of the map. nullopt for anything else (escapes, non-ASCII, other layouts), which the
-// general JSON parser then reads. Every read path decodes labels of every row it returns (the
-// incident dispatcher thousands per pass), and nlohmann's DOM made that most of its time.
+// DecodeCanonicalLabels reads label objects of plain ASCII text, the form EncodeLabels writes for
+// ordinary labels: {"name":"value",...} with names strictly ascending, so every pair is appended
+// at the end of the map. nullopt for anything else (escapes, non-ASCII, unsorted or duplicate
+// names), which the general JSON parser then reads. Every read path decodes the labels of every
+// row it returns (the incident dispatcher thousands per pass), and nlohmann's DOM made that most
+// of its time.
 std::optional<LabelSet> DecodeCanonicalLabels(std::string_view json) {
+  PlainJsonCursor cursor(json);
   LabelSet labels;
-  if (json.size() < 2 || json.front() != '{') return std::nullopt;
-  size_t at = 1;
-  // The closing brace at `at` must end the text.
-  auto close = [&]() -> std::optional<LabelSet> {
-    if (at + 1 != json.size()) return std::nullopt;
-    return std::move(labels);
-  };
-  if (json[at] == '}') return close();
-  while (true) {
-    std::string_view name;
-    std::string_view value;
-    if (!ReadPlainJsonString(json, at, name)) return std::nullopt;
-    if (at >= json.size() || json[at] != ':') return std::nullopt;
-    ++at;
-    if (!ReadPlainJsonString(json, at, value)) return std::nullopt;
-    if (!labels.empty() && !(labels.rbegin()->first < name)) return std::nullopt;
-    labels.emplace_hint(labels.end(), name, value);
-    if (at >= json.size()) return std::nullopt;
-    if (json[at] == '}') return close();
-    if (json[at] != ',') return std::nullopt;
-    ++at;
+  if (!cursor.Consume('{')) return std::nullopt;
+  if (!cursor.Consume('}')) {
+    do {
+      std::string_view name;
+      std::string_view value;
+      if (!cursor.String(name) || !cursor.Consume(':') || !cursor.String(value)) {
+        return std::nullopt;
+      }
+      if (!labels.empty() && !(labels.rbegin()->first < name)) return std::nullopt;
+      labels.emplace_hint(labels.end(), name, value);
+    } while (cursor.Consume(','));
+    if (!cursor.Consume('}')) return std::nullopt;
   }
+  if (!cursor.AtEnd()) return std::nullopt;
+  return labels;
 }
 
 }  // namespace
