@@ -196,11 +196,18 @@ Result<std::unique_ptr<Database>> SqliteDatabase::Open(const std::string& path,
   // (bench/audit: 306k preads for 200k leaves in batches of 1000, 48k with this cache; batches
   // of 10000 went from ~50k to ~110k leaves/s). It is an upper bound, not an allocation.
   VAKT_RETURN_IF_ERROR(Exec(database->write_db_, "PRAGMA cache_size=-65536"));
-  database->durability_ = options.durability;
-  if (path != ":memory:") {
-    database->wal_path_ = sqlite3_filename_wal(sqlite3_db_filename(database->write_db_, "main"));
-  }
   VAKT_RETURN_IF_ERROR(database->Migrate());
+  if (path != ":memory:" && options.durability == DurabilityLevel::kFull) {
+    // Opened now, before any alert is written, so that a write-back error of any later commit
+    // is reported to this descriptor's fdatasync (Linux reports such errors only to descriptors
+    // opened before them). The WAL exists: Migrate read the database in WAL mode, which creates it.
+    database->wal_path_ = sqlite3_filename_wal(sqlite3_db_filename(database->write_db_, "main"));
+    database->wal_fd_ = ::open(database->wal_path_.c_str(), O_RDONLY | O_CLOEXEC);
+    if (database->wal_fd_ < 0) {
+      return Status::Unavailable(fmt::format("sqlite: open {} for fdatasync: {}",
+                                             database->wal_path_, std::strerror(errno)));
+    }
+  }
   if (path == ":memory:") {
     database->read_db_ = nullptr;
   } else {
@@ -320,7 +327,7 @@ Result<std::vector<AlertUpsert>> SqliteDatabase::UpsertAlerts(const std::vector<
 Result<std::vector<AlertUpsert>> SqliteDatabase::UpsertAlertsUnsynced(
     const std::vector<Alert>& alerts) {
   std::lock_guard lock(write_mu_);
-  if (durability_ != DurabilityLevel::kFull || wal_path_.empty()) return WriteAlerts(alerts);
+  if (wal_fd_ < 0) return WriteAlerts(alerts);  // not kFull, or :memory:: nothing to sync
   // synchronous=FULL would fsync inside COMMIT, holding the write lock; NORMAL writes the same
   // WAL frames without the fsync, which SyncCommitted then does. Every other writer on this
   // connection keeps FULL: the level is restored before the lock is released.
@@ -331,13 +338,12 @@ Result<std::vector<AlertUpsert>> SqliteDatabase::UpsertAlertsUnsynced(
 }
 
 Status SqliteDatabase::SyncCommitted() {
-  if (durability_ != DurabilityLevel::kFull || wal_path_.empty()) return Status::Ok();
+  if (wal_fd_ < 0) return Status::Ok();
   std::lock_guard lock(sync_mu_);
   // After a failed fdatasync the kernel may have dropped the dirty pages and a later call can
   // succeed without writing them, so a failure is final: nothing is confirmed durable again.
   if (!sync_error_.empty()) return Status::Unavailable(sync_error_);
-  if (wal_fd_ < 0) wal_fd_ = ::open(wal_path_.c_str(), O_RDONLY | O_CLOEXEC);
-  if (wal_fd_ < 0 || ::fdatasync(wal_fd_) != 0) {
+  if (::fdatasync(wal_fd_) != 0) {
     sync_error_ = fmt::format("sqlite: fdatasync {}: {}", wal_path_, std::strerror(errno));
     return Status::Unavailable(sync_error_);
   }

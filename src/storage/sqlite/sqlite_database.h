@@ -49,8 +49,6 @@ class SqliteDatabase final : public Database, public AlertStore {
   Result<bool> UpdateTimes(std::uint64_t fingerprint, const AlertRowState& before,
                            const AlertRowState& merged);
 
-  DurabilityLevel durability_ = DurabilityLevel::kFull;
-  std::string wal_path_;  // empty for :memory:
   std::mutex write_mu_;
   sqlite3* write_db_ = nullptr;                    // GUARDED_BY(write_mu_)
   sqlite3_stmt* upsert_ = nullptr;                 // GUARDED_BY(write_mu_)
@@ -65,12 +63,13 @@ class SqliteDatabase final : public Database, public AlertStore {
   std::mutex read_mu_;
   sqlite3* read_db_ = nullptr;               // GUARDED_BY(read_mu_)
   std::unique_ptr<SqlConnection> read_sql_;  // GUARDED_BY(read_mu_); null for :memory:
-  // A descriptor of the WAL file for SyncCommitted's fdatasync (SQLite's own is not shareable
-  // across threads). Opened at the first sync; the WAL stays the same file while our
-  // connections are open. Closing it releases no SQLite lock: those are on the database and
-  // -shm files.
+  // The WAL file, for SyncCommitted's fdatasync (SQLite's own descriptor is not shareable across
+  // threads); -1 unless durability is kFull on a file. Opened in Open and constant afterwards:
+  // the WAL stays the same file while our connections are open. Closing it releases no SQLite
+  // lock, as those are on the database and -shm files.
+  std::string wal_path_;
+  int wal_fd_ = -1;
   std::mutex sync_mu_;
-  int wal_fd_ = -1;         // GUARDED_BY(sync_mu_)
   std::string sync_error_;  // GUARDED_BY(sync_mu_); set by the first failed sync, then final
 };
 
