@@ -163,6 +163,19 @@ Response SetHold(const EvidenceRoutesContext& context, const Request& request,
       200, {{"incident", *incident}, {"legal_hold", hold->get<bool>()}, {"audit_seq", *seq}});
 }
 
+// Sweep purges expired evidence now. It takes no options yet: an empty body or {}, and any
+// field is refused rather than ignored.
+Response Sweep(const EvidenceRoutesContext& context, const Request& request,
+               const std::string& actor) {
+  if (!request.body.empty()) {
+    if (auto body = ParseBody(request, {}); !body.ok()) return FieldProblem(body.status());
+  }
+  auto report = storage::SweepEvidenceRetention(*context.database, context.evidence->blobs(),
+                                                context.classes, actor, context.clock->NowMs());
+  if (!report.ok()) return ProblemResponse(report.status());
+  return JsonResponse(200, RetentionSweepReportToJson(*report));
+}
+
 }  // namespace
 
 nlohmann::json RetentionSweepReportToJson(const storage::RetentionSweepReport& report) {
@@ -201,17 +214,7 @@ void RegisterEvidenceRoutes(HttpServer& server, const EvidenceRoutesContext& con
   server.Route("POST", R"(/api/v1/evidence/retention/sweep)", "evidence_retention_sweep",
                Guarded(tokens, auth::Role::kAdmin,
                        [context](const Request& request, const std::string& actor) {
-                         // No options yet: an empty body or {}; any key is a client's mistake.
-                         if (request.body.find_first_not_of(" \t\r\n") != std::string::npos) {
-                           if (auto body = ParseBody(request, {}); !body.ok()) {
-                             return FieldProblem(body.status());
-                           }
-                         }
-                         auto report = storage::SweepEvidenceRetention(
-                             *context.database, context.evidence->blobs(), context.classes, actor,
-                             context.clock->NowMs());
-                         if (!report.ok()) return ProblemResponse(report.status());
-                         return JsonResponse(200, RetentionSweepReportToJson(*report));
+                         return Sweep(context, request, actor);
                        }));
 }
 
