@@ -141,12 +141,6 @@ Result<AppConfig> LoadAppConfig(const std::string& path) {
                                      ": durability must be full, normal or off");
   }
   if (const YAML::Node ingest = root["ingest"]) {
-    VAKT_RETURN_IF_ERROR(CheckKeys(
-        path, ingest,
-        {"max_body_bytes", "max_pagerduty_body_bytes", "max_json_depth", "max_alerts_per_request",
-         "max_labels_per_alert", "max_label_name_bytes", "max_label_value_bytes",
-         "max_annotation_value_bytes", "resolve_timeout", "queue_capacity", "max_batch"},
-        "ingest"));
     auto& limits = config.limits;
     // Every size setting of the ingest section, by its key in vakt.yaml.
     const std::pair<const char*, size_t*> sizes[] = {
@@ -161,6 +155,9 @@ Result<AppConfig> LoadAppConfig(const std::string& path) {
         {"queue_capacity", &config.queue.capacity_alerts},
         {"max_batch", &config.queue.max_batch_alerts},
     };
+    std::set<std::string> keys = {"resolve_timeout"};
+    for (const auto& entry : sizes) keys.insert(entry.first);
+    VAKT_RETURN_IF_ERROR(CheckKeys(path, ingest, keys, "ingest"));
     for (const auto& [key, field] : sizes) {
       if (ingest[key]) VAKT_RETURN_IF_ERROR(ReadSize(path, ingest[key], *field));
     }
