@@ -183,8 +183,8 @@ def section(am, vakt, results_dir, env_txt, reference=None):
     if reference:
         L.append(f"*AM quiet reference*: `{reference['label']}` from `../shared/bench/alertmanager/results/`, "
                  "measured earlier on this machine while it was quiet (other processes ≈ 0.01 cores); shown because "
-                 "this run's machine was shared (see *other procs* below). The *vakt / AM* column compares runs "
-                 "made under the same conditions.")
+                 "Alertmanager's rates move from run to run on this shared VM (see *other procs* below). The "
+                 "*vakt / AM* column compares runs made under the same conditions.")
         L.append("")
     L.append(f"Runs: Alertmanager {a100['n']} (throughput) / {am_mem['n']} (memory), vakt {v100['n']} / {v_mem['n']}.")
     L.append("")
